@@ -69,6 +69,8 @@ export interface JobQueueApi {
   complete(id: string, lease: LeaseRef & { result?: JsonValue }): Promise<Job>;
   fail(id: string, lease: LeaseRef & { error: string; retryable?: boolean }): Promise<Job>;
   stats(): Promise<Stats>;
+  /** Running totals of the background maintenance since start, for `/metrics`. */
+  maintenanceTotals(): { reapedLeases: number; pruned: number };
   on(event: JobEventName, listener: (job: Job) => void): this;
   off(event: JobEventName, listener: (job: Job) => void): this;
 }
