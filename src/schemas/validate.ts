@@ -30,7 +30,21 @@ export function describeError(error: ValueError, root?: string): string {
     return `"${field}" must match ${String(schema.pattern)} (1–200 letters, digits, "_", ".", ":" or "-")`;
   if (schema.format === "date-time") return `"${field}" must be an RFC 3339 timestamp`;
   if (schema.format === "uuid") return `"${field}" must be a UUID`;
+  const got = `(got ${preview(error.value)})`;
+  if (typeof error.value === "number" && error.value > (schema.maximum as number))
+    return `"${field}" must be ≤ ${schema.maximum} ${got}`;
+  if (typeof error.value === "number" && error.value < (schema.minimum as number))
+    return `"${field}" must be ≥ ${schema.minimum} ${got}`;
+  const choices = literalChoices(schema);
+  if (choices) return `"${field}" must be one of ${choices.join(", ")} ${got}`;
   return `"${field}" ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)} (got ${preview(error.value)})`;
+}
+
+/** The values of a union of literals (`JobStatusSchema`), or null for any other schema. */
+function literalChoices(schema: Record<string, unknown>): unknown[] | null {
+  const options = schema.anyOf as Record<string, unknown>[] | undefined;
+  if (!options?.every((o) => "const" in o)) return null;
+  return options.map((o) => o.const);
 }
 
 function preview(value: unknown): string {
