@@ -1,0 +1,146 @@
+/**
+ * `jobd serve`'s configuration, resolved once: named defaults, then the environment, then the command
+ * line (commander merges those three), then this file validates every value into one frozen
+ * `ServeConfig` with messages that name the flag (or the env var the value came from).
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  DEFAULT_PERSISTENCE_CONFIG,
+  type PersistenceConfig,
+  type SqliteSync,
+  STORAGE_BACKENDS,
+  type StorageBackend,
+} from "../config/persistence.js";
+import { UsageError } from "./usage-error.js";
+
+/** Every default of `jobd serve`, named once; the help text shows these. */
+export const SERVE_DEFAULTS = Object.freeze({
+  port: 8080,
+  host: "127.0.0.1",
+  dataDir: DEFAULT_PERSISTENCE_CONFIG.storagePath,
+  persistentBackend: DEFAULT_PERSISTENCE_CONFIG.backend,
+  retentionDays: DEFAULT_PERSISTENCE_CONFIG.retentionDays,
+  autoSaveInterval: DEFAULT_PERSISTENCE_CONFIG.autoSaveInterval,
+  retryFailedOnStartup: 0,
+  sqliteSync: "full" as SqliteSync,
+  maxPayloadBytes: 1_048_576,
+  concurrency: 10,
+  shutdownTimeout: 30,
+});
+
+/** The resolved, validated configuration of one `jobd serve`. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  persistence: Readonly<PersistenceConfig>;
+  /** 0 = off; else failed jobs with fewer attempts are queued again at startup. */
+  retryFailedOnStartup: number;
+  maxPayloadBytes: number;
+  /** Absolute path of the task directory, if any. */
+  tasksDir: string | undefined;
+  concurrency: number;
+  /** Seconds running handlers get to finish on SIGINT/SIGTERM. */
+  shutdownTimeout: number;
+  apiToken: string | undefined;
+}
+
+/** Option values as commander hands them over: strings from the CLI/env, defaults as numbers. */
+export type RawServeOptions = Partial<Record<string, string | number | boolean>>;
+
+/** Names where a value came from, for messages: `--port` or `JOBD_PORT`. */
+export type OriginOf = (attribute: string) => string;
+
+const flagOf: OriginOf = (attribute) => `--${attribute.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Validates and freezes; throws a `UsageError` naming the first bad flag. */
+export function resolveServeConfig(raw: RawServeOptions, origin: OriginOf = flagOf): Readonly<ServeConfig> {
+  const int = (name: string, min: number, max: number, fallback: number) =>
+    integerIn(raw[name] ?? fallback, min, max, origin(name));
+  const persistence = resolvePersistence(raw, origin, int);
+  return Object.freeze({
+    port: int("port", 0, 65_535, SERVE_DEFAULTS.port),
+    host: nonEmpty(raw.host ?? SERVE_DEFAULTS.host, origin("host")),
+    persistence,
+    retryFailedOnStartup: int("retryFailedOnStartup", 0, 1000, SERVE_DEFAULTS.retryFailedOnStartup),
+    maxPayloadBytes: int("maxPayloadBytes", 1, 64 * 1_048_576, SERVE_DEFAULTS.maxPayloadBytes),
+    tasksDir: raw.tasks === undefined ? undefined : existingDir(raw.tasks, origin("tasks")),
+    concurrency: int("concurrency", 1, 1000, SERVE_DEFAULTS.concurrency),
+    shutdownTimeout: int("shutdownTimeout", 0, 86_400, SERVE_DEFAULTS.shutdownTimeout),
+    apiToken: raw.apiToken === undefined ? undefined : nonEmpty(raw.apiToken, origin("apiToken")),
+  });
+}
+
+type IntReader = (name: string, min: number, max: number, fallback: number) => number;
+
+/** `--persist` alone means json; a persistent `--backend` implies `--persist`; memory with it is an error. */
+function resolvePersistence(
+  raw: RawServeOptions,
+  origin: OriginOf,
+  int: IntReader,
+): Readonly<PersistenceConfig> {
+  const persist = raw.persist === undefined ? false : booleanFlag(raw.persist, origin("persist"));
+  const named = raw.backend === undefined ? undefined : backendName(raw.backend, origin("backend"));
+  if (persist && named === "memory")
+    throw new UsageError(
+      `${origin("persist")} keeps jobs on disk, but ${origin("backend")} memory keeps none; drop one of them`,
+    );
+  const backend: StorageBackend = named ?? (persist ? SERVE_DEFAULTS.persistentBackend : "memory");
+  const databaseUrl =
+    raw.databaseUrl === undefined ? undefined : nonEmpty(raw.databaseUrl, origin("databaseUrl"));
+  if (backend === "postgres" && databaseUrl === undefined)
+    throw new UsageError(
+      `--backend postgres needs --database-url (or JOBD_DATABASE_URL), e.g. postgres://user@127.0.0.1:5432/jobd`,
+    );
+  return Object.freeze({
+    enabled: backend !== "memory",
+    storagePath: resolve(nonEmpty(raw.dataDir ?? SERVE_DEFAULTS.dataDir, origin("dataDir"))),
+    backend,
+    autoSaveInterval: int("autoSaveInterval", 1, 86_400, SERVE_DEFAULTS.autoSaveInterval),
+    retentionDays: int("retentionDays", 0, 36_500, SERVE_DEFAULTS.retentionDays),
+    sqliteSync: sqliteSync(raw.sqliteSync ?? SERVE_DEFAULTS.sqliteSync, origin("sqliteSync")),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  });
+}
+
+function integerIn(value: string | number | boolean, min: number, max: number, label: string): number {
+  const text = String(value).trim();
+  const number = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max)
+    throw new UsageError(`${label} must be an integer from ${min} to ${max} (got "${String(value)}")`);
+  return number;
+}
+
+function nonEmpty(value: string | number | boolean, label: string): string {
+  const text = String(value);
+  if (text.trim() === "") throw new UsageError(`${label} must not be empty`);
+  return text;
+}
+
+/** `--persist` on the command line is `true`; from the environment it is 1/true/yes or 0/false/no. */
+function booleanFlag(value: string | number | boolean, label: string): boolean {
+  if (typeof value === "boolean") return value;
+  const text = String(value).trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(text)) return true;
+  if (["0", "false", "no", "off", ""].includes(text)) return false;
+  throw new UsageError(`${label} must be 1 or 0 (got "${String(value)}")`);
+}
+
+function backendName(value: string | number | boolean, label: string): StorageBackend {
+  const name = String(value) as StorageBackend;
+  if (!STORAGE_BACKENDS.includes(name))
+    throw new UsageError(`${label} must be one of ${STORAGE_BACKENDS.join(", ")} (got "${String(value)}")`);
+  return name;
+}
+
+function sqliteSync(value: string | number | boolean, label: string): SqliteSync {
+  if (value === "full" || value === "normal") return value;
+  throw new UsageError(`${label} must be full or normal (got "${String(value)}")`);
+}
+
+function existingDir(value: string | number | boolean, label: string): string {
+  const path = resolve(nonEmpty(value, label));
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    throw new UsageError(`${label} ${path} is not a directory`);
+  return path;
+}
