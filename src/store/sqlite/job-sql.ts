@@ -1,0 +1,92 @@
+/**
+ * The SQL text of the jobs table's statements. Filters become `IN (?, …)` lists of bound values, so the
+ * planner knows how many values each has (one value is an equality, which an index serves in order);
+ * status literals appear only where a partial index must match them (`status = 'queued'`).
+ */
+import type { ClaimRequest, JobFilter } from "../job-store.js";
+import { JOB_COLUMNS } from "./job-row.js";
+
+/** A piece of SQL and the values for its `?`s. */
+export interface SqlWithParams {
+  sql: string;
+  params: unknown[];
+}
+
+const COLUMN_LIST = JOB_COLUMNS.join(", ");
+const NAMED_VALUES = JOB_COLUMNS.map((column) => `@${column}`).join(", ");
+
+export const INSERT_SQL = `INSERT INTO jobs (${COLUMN_LIST}) VALUES (${NAMED_VALUES})`;
+export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter(
+  (c) => c !== "id",
+)
+  .map((column) => `${column} = excluded.${column}`)
+  .join(", ")}`;
+export const SELECT_BY_ID_SQL = "SELECT * FROM jobs WHERE id = ?";
+export const SELECT_BY_KEY_SQL = "SELECT * FROM jobs WHERE idempotency_key = ?";
+export const DELETE_BY_ID_SQL = "DELETE FROM jobs WHERE id = ?";
+export const DELETE_FINISHED_SQL = `DELETE FROM jobs INDEXED BY jobs_finished
+  WHERE status IN ('completed', 'failed', 'cancelled') AND finished_at < ?`;
+export const COUNT_BY_STATUS_AND_QUEUE_SQL =
+  "SELECT status, queue, count(*) AS n FROM jobs GROUP BY status, queue";
+
+/** `UPDATE` of just these columns (named parameters), of the row whose id is `@where_id`. */
+export function updateSql(columns: readonly string[]): string {
+  return `UPDATE jobs SET ${columns.map((column) => `${column} = @${column}`).join(", ")} WHERE id = @where_id`;
+}
+
+/** `column IN (?, …)` for each list given; absent lists add nothing (an empty list matches nothing). */
+function inLists(lists: ReadonlyArray<readonly [string, readonly unknown[] | undefined]>): SqlWithParams {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, values] of lists) {
+    if (values === undefined) continue;
+    terms.push(`${column} IN (${values.map(() => "?").join(", ")})`);
+    params.push(...values);
+  }
+  return { sql: terms.map((term) => ` AND ${term}`).join(""), params };
+}
+
+/**
+ * `FROM jobs … WHERE …` for a JobFilter (every job when it is empty). The expired-lease scan is pinned
+ * to `jobs_lease`: without statistics the planner would prefer the status index, which holds every
+ * processing job.
+ */
+export function filterFrom(filter: JobFilter): SqlWithParams {
+  const lists = inLists([
+    ["status", filter.status && [...new Set(filter.status)]],
+    ["type", filter.type],
+    ["queue", filter.queue],
+  ]);
+  if (filter.leaseExpiresBefore === undefined)
+    return { sql: `FROM jobs WHERE 1${lists.sql}`, params: lists.params };
+  return {
+    sql: `FROM jobs INDEXED BY jobs_lease WHERE status = 'processing' AND lease_expires_at <= ?${lists.sql}`,
+    params: [filter.leaseExpiresBefore, ...lists.params],
+  };
+}
+
+/** Due queued jobs in claim order, walked along `jobs_claim` (type and queue are checked in the index). */
+export function claimSql(request: ClaimRequest): SqlWithParams {
+  const lists = inLists([
+    ["type", request.types],
+    ["queue", request.queues],
+  ]);
+  return {
+    sql: `SELECT * FROM jobs INDEXED BY jobs_claim WHERE status = 'queued' AND run_at <= ?${lists.sql}
+      ORDER BY priority DESC, run_at, id LIMIT ?`,
+    params: [request.now, ...lists.params, request.limit],
+  };
+}
+
+/** The earliest `run_at` of the matching queued jobs, read from `jobs_next_run`. */
+export function nextRunSql(filter: Pick<JobFilter, "type" | "queue">): SqlWithParams {
+  const lists = inLists([
+    ["type", filter.type],
+    ["queue", filter.queue],
+  ]);
+  return {
+    sql: `SELECT run_at FROM jobs INDEXED BY jobs_next_run WHERE status = 'queued'${lists.sql}
+      ORDER BY run_at LIMIT 1`,
+    params: lists.params,
+  };
+}

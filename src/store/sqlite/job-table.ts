@@ -1,0 +1,146 @@
+/**
+ * Synchronous reads and writes of the `jobs` table, in `Job`s. It knows SQL, not job rules: the store
+ * decides what to write, inside which transaction. Every statement is prepared once and cached.
+ */
+import type { Database } from "better-sqlite3";
+import { conflict } from "../../domain/errors.js";
+import type { Job, JobStatus } from "../../domain/job.js";
+import type { ClaimRequest, JobFilter, QueryParams } from "../job-store.js";
+import { changedColumns, type JobRow, jobToRow, rowToJob } from "./job-row.js";
+import {
+  COUNT_BY_STATUS_AND_QUEUE_SQL,
+  claimSql,
+  DELETE_BY_ID_SQL,
+  DELETE_FINISHED_SQL,
+  filterFrom,
+  INSERT_SQL,
+  nextRunSql,
+  SELECT_BY_ID_SQL,
+  SELECT_BY_KEY_SQL,
+  type SqlWithParams,
+  UPSERT_SQL,
+  updateSql,
+} from "./job-sql.js";
+import { StatementCache } from "./statement-cache.js";
+
+/** One `GROUP BY status, queue` row of `countByStatusAndQueue`. */
+export interface StatusQueueCount {
+  status: JobStatus;
+  queue: string;
+  n: number;
+}
+
+export class JobTable {
+  readonly #statements: StatementCache;
+
+  constructor(db: Database) {
+    this.#statements = new StatementCache(db);
+  }
+
+  insert(job: Job): void {
+    this.#writeRow(INSERT_SQL, job);
+  }
+
+  /** Inserts, or replaces the stored job with the same id. */
+  upsert(job: Job): void {
+    this.#writeRow(UPSERT_SQL, job);
+  }
+
+  byId(id: string): Job | null {
+    return this.#one(SELECT_BY_ID_SQL, id);
+  }
+
+  byIdempotencyKey(key: string): Job | null {
+    return this.#one(SELECT_BY_KEY_SQL, key);
+  }
+
+  /** Writes the columns in which `next` differs from `previous` (the stored row). */
+  update(previous: Job, next: Job): void {
+    const changes = changedColumns(previous, next);
+    const columns = Object.keys(changes);
+    if (columns.length === 0) return;
+    this.#guardUnique(next, () =>
+      this.#statements.get(updateSql(columns)).run({ ...changes, where_id: previous.id }),
+    );
+  }
+
+  delete(id: string): boolean {
+    return this.#statements.get(DELETE_BY_ID_SQL).run(id).changes > 0;
+  }
+
+  deleteFinishedBefore(olderThan: number): number {
+    return this.#statements.get(DELETE_FINISHED_SQL).run(olderThan).changes;
+  }
+
+  /** Matching jobs, oldest first. */
+  select(filter: JobFilter): Job[] {
+    const from = filterFrom(filter);
+    return this.#all({ sql: `SELECT * ${from.sql} ORDER BY created_at, id`, params: from.params });
+  }
+
+  /** Due queued jobs in claim order (highest priority, earliest run_at, oldest), at most `limit`. */
+  claimable(request: ClaimRequest): Job[] {
+    return this.#all(claimSql(request));
+  }
+
+  earliestRunAt(filter: Pick<JobFilter, "type" | "queue">): number | null {
+    const { sql, params } = nextRunSql(filter);
+    return (
+      (this.#statements
+        .get(sql)
+        .pluck()
+        .get(...params) as number | undefined) ?? null
+    );
+  }
+
+  /**
+   * A history page, newest first. The page's rowids come from an index alone (offset rows are skipped
+   * without reading the table); only the page's rows are then read.
+   */
+  page({ limit, offset, ...filter }: QueryParams): Job[] {
+    const from = filterFrom(filter);
+    const order = "ORDER BY created_at DESC, id DESC";
+    return this.#all({
+      sql: `SELECT * FROM jobs WHERE rowid IN (SELECT rowid ${from.sql} ${order} LIMIT ? OFFSET ?) ${order}`,
+      params: [...from.params, limit, offset],
+    });
+  }
+
+  count(filter: JobFilter): number {
+    const from = filterFrom(filter);
+    return this.#statements
+      .get(`SELECT count(*) ${from.sql}`)
+      .pluck()
+      .get(...from.params) as number;
+  }
+
+  countByStatusAndQueue(): StatusQueueCount[] {
+    return this.#statements.get(COUNT_BY_STATUS_AND_QUEUE_SQL).all() as StatusQueueCount[];
+  }
+
+  #one(sql: string, value: string): Job | null {
+    const row = this.#statements.get(sql).get(value) as JobRow | undefined;
+    return row === undefined ? null : rowToJob(row);
+  }
+
+  #all({ sql, params }: SqlWithParams): Job[] {
+    return (this.#statements.get(sql).all(...params) as JobRow[]).map(rowToJob);
+  }
+
+  #writeRow(sql: string, job: Job): void {
+    this.#guardUnique(job, () => this.#statements.get(sql).run(jobToRow(job)));
+  }
+
+  /** Turns a unique-constraint failure into `conflict`, naming what was taken. */
+  #guardUnique(job: Job, write: () => unknown): void {
+    try {
+      write();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw conflict(`job ${job.id} already exists`);
+      if (code === "SQLITE_CONSTRAINT_UNIQUE")
+        throw conflict(`idempotency key "${job.idempotencyKey}" belongs to another job`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The SQLite schema, as an ordered list of migrations. `PRAGMA user_version` records the last one
+ * applied; `migrate` applies the rest. Never edit a released migration: append a new one.
+ *
+ * Why each index exists (every one is needed to stay fast at a million rows):
+ * - `jobs_claim` (partial, queued only): claim walks it in claim order (priority desc, run_at, id) and
+ *   checks `run_at`, `type` and `queue` from the index alone.
+ * - `jobs_next_run` (partial, queued only): `nextRunAt` reads the earliest matching `run_at`.
+ * - `jobs_lease` (partial, processing only): the reaper's expired-lease scan.
+ * - `jobs_finished` (partial, finished only): retention `cleanup`.
+ * - `jobs_history`, `jobs_status_history`, `jobs_type_history`, `jobs_queue_history`: history pages
+ *   (created_at desc, id desc) unfiltered or filtered, and their totals.
+ * - `jobs_status_queue`: `counts` (GROUP BY status, queue) from the index alone.
+ * - `jobs_idempotency_key`: a stored job's key is unique.
+ */
+
+/** One schema step; `version` is what `user_version` becomes once `sql` has run. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "jobs table and its indexes",
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY NOT NULL,
+        type TEXT NOT NULL,
+        queue TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('queued', 'processing', 'completed', 'failed', 'cancelled')),
+        priority INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        max_attempts INTEGER NOT NULL,
+        run_at INTEGER NOT NULL,
+        timeout_ms INTEGER,
+        idempotency_key TEXT,
+        progress REAL,
+        result TEXT NOT NULL,
+        error TEXT,
+        worker_id TEXT,
+        lease_expires_at INTEGER,
+        lease_ms INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX jobs_idempotency_key ON jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, id, type, queue) WHERE status = 'queued';
+      CREATE INDEX jobs_next_run ON jobs (run_at, type, queue) WHERE status = 'queued';
+      CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'processing';
+      CREATE INDEX jobs_finished ON jobs (finished_at)
+        WHERE status IN ('completed', 'failed', 'cancelled');
+      CREATE INDEX jobs_history ON jobs (created_at DESC, id DESC);
+      CREATE INDEX jobs_status_history ON jobs (status, created_at DESC, id DESC);
+      CREATE INDEX jobs_type_history ON jobs (type, created_at DESC, id DESC);
+      CREATE INDEX jobs_queue_history ON jobs (queue, created_at DESC, id DESC);
+      CREATE INDEX jobs_status_queue ON jobs (status, queue);
+    `,
+  },
+];
