@@ -1,0 +1,58 @@
+/**
+ * The HTTP server as a plugin tree (DESIGN.md §5): health, metrics, the `/api` routes behind the
+ * token and readiness guard, and the dashboard. It never listens; `createServer` and the CLI do, and
+ * tests call `inject()`.
+ */
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { JobQueueApi } from "../queue/job-queue-api.js";
+import { apiPlugin } from "./api-plugin.js";
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
+import { registerJsonParser } from "./json-parser.js";
+import { openApiOptions } from "./openapi.js";
+import { healthRoutes } from "./routes/health.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { validatorCompiler } from "./validator-compiler.js";
+
+/** What the HTTP server needs from the rest of jobd. */
+export interface ServerDeps {
+  queue: JobQueueApi;
+  /** False until recovery is done: `/readyz` and `/api/*` answer 503 until then. */
+  isReady: () => boolean;
+  /** When set, every `/api/*` request needs `Authorization: Bearer <apiToken>`. */
+  apiToken?: string;
+  /** `--max-payload-bytes`: bounds a create body (a batch body may be up to 64 MiB). */
+  maxPayloadBytes: number;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** Room for a create body's other fields (and JSON whitespace) around a payload of the maximum size. */
+export const BODY_SLACK_BYTES = 64 * 1024;
+
+/** Builds the Fastify instance with every route registered; the caller listens (or injects). */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.maxPayloadBytes + BODY_SLACK_BYTES,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    frameworkErrors: frameworkErrorHandler,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  registerJsonParser(app);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  app.register(swagger, openApiOptions);
+  app.register(healthRoutes, { isReady: deps.isReady });
+  app.register(metricsRoutes, { queue: deps.queue });
+  app.register(apiPlugin, { ...deps, prefix: "/api" });
+  // DASHBOARD: the dashboard engineer's src/http/dashboard-plugin.ts registers here at "/".
+  return app as unknown as FastifyInstance;
+}
