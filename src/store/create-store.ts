@@ -6,6 +6,7 @@ import type { PersistenceConfig } from "../config/persistence.js";
 import { JobdError } from "../domain/errors.js";
 import type { JobStore } from "./job-store.js";
 import { MemoryJobStore } from "./memory/memory-job-store.js";
+import { SqliteJobStore } from "./sqlite/sqlite-job-store.js";
 
 /** How a store reports what it noticed while opening (e.g. a torn journal tail). */
 export interface StoreLogger {
@@ -26,6 +27,8 @@ export async function openStore(
   switch (config.backend) {
     case "memory":
       return MemoryJobStore.open();
+    case "sqlite":
+      return SqliteJobStore.open({ dataDir: config.storagePath, sync: config.sqliteSync });
     default:
       throw new JobdError(
         "unavailable",
