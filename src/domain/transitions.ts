@@ -108,6 +108,19 @@ export function expireLease(job: Job, { now, random }: { now: number; random?: (
 }
 
 /**
+ * The lease holder's own timer ran out (`timeout_ms`): a counted failure "timed out". Fenced by worker and
+ * attempt only, because the lease ends at `started_at + timeout_ms`, the very moment the timer fires.
+ */
+export function timeOut(
+  job: Job,
+  lease: LeaseRef,
+  { now, random }: { now: number; random?: () => number },
+): Job {
+  assertLeaseHeld(job, lease, Math.min(now, (job.leaseExpiresAt ?? now) - 1));
+  return failAttempt(job, { now, random, error: ERROR_TIMED_OUT });
+}
+
+/**
  * Recovery of a run the previous server's own handlers were doing when it died. The run counted, so a
  * job that kills the server spends its attempts and ends `failed` instead of looping forever.
  */

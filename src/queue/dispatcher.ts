@@ -1,0 +1,182 @@
+/**
+ * Runs due jobs with the in-process handlers: claims only the types this server has handlers for (as
+ * worker `local:<server instance id>`), in the store's claim order (highest priority first), up to the
+ * free slots of `concurrency` (and of the optional per-queue limits) in one claim call.
+ *
+ * No busy polling: the dispatcher wakes when a job is queued in this process (WorkSignal), when a run
+ * finishes (a slot is free), and by ONE timer for the next due job (`store.nextRunAt`). Only stores
+ * shared with other servers (not `singleNode`: PostgreSQL) are also looked at every `pollMs`, since
+ * their jobs may be queued by another server.
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../domain/clock.js";
+import type { Job } from "../domain/job.js";
+import type { JobStore } from "../store/job-store.js";
+import { type ClaimSlice, planClaims } from "./claim-plan.js";
+import { DueTimer } from "./due-timer.js";
+import type { Executor } from "./executor.js";
+import type { HandlerRegistry } from "./handlers.js";
+import type { JobPublisher } from "./job-events.js";
+import type { WorkSignal } from "./work-signal.js";
+
+export interface DispatcherOptions {
+  store: JobStore;
+  clock: Clock;
+  registry: HandlerRegistry;
+  executor: Executor;
+  work: WorkSignal;
+  publisher: JobPublisher;
+  workerId: string;
+  concurrency: number;
+  queueConcurrency: Readonly<Record<string, number>>;
+  leaseMs: number;
+  /** How often to look for other servers' jobs; 0 = never (single-node stores). */
+  pollMs: number;
+  log: Logger;
+}
+
+/** After a store error the dispatcher tries again this much later instead of spinning. */
+const RETRY_AFTER_ERROR_MS = 1_000;
+/** A due job the last claim did not get is looked for again after this, not in a tight loop. */
+const MIN_RECHECK_MS = 10;
+
+/** idle → running → stopped; stop() may come before start() and twice. */
+type DispatcherState = "idle" | "running" | "stopped";
+
+/** Claims due jobs for the local handlers and hands them to the executor. */
+export class Dispatcher {
+  private state: DispatcherState = "idle";
+  private readonly timer: DueTimer;
+  private readonly limits: Map<string, number>;
+  private readonly knownQueues = new Set<string>();
+  private readonly runningByQueue = new Map<string, number>();
+  private running = 0;
+  private unsubscribe: () => void = () => {};
+  private pollTimer: NodeJS.Timeout | undefined;
+  private wakeScheduled = false;
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.timer = new DueTimer(options.clock, () => this.wake());
+    this.limits = new Map(Object.entries(options.queueConcurrency));
+  }
+
+  /** Starts dispatching (nothing to do without handlers). Idempotent. */
+  async start(): Promise<void> {
+    if (this.state !== "idle") return;
+    this.state = "running";
+    if (this.options.registry.size === 0) return;
+    if (this.limits.size > 0) await this.learnQueues();
+    this.unsubscribe = this.options.work.subscribe((job) => this.onQueued(job));
+    if (this.options.pollMs > 0) {
+      this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
+      this.pollTimer.unref();
+    }
+    this.wake();
+  }
+
+  /** Stops claiming; resolves once a claim in progress has handed its jobs to the executor. */
+  async stop(): Promise<void> {
+    this.state = "stopped";
+    this.timer.clear();
+    this.unsubscribe();
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.pumping;
+  }
+
+  /** Looks for due work soon; many wake-ups in one tick make one claim. */
+  wake(): void {
+    if (this.state !== "running" || this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** How many runs are in flight. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  private onQueued(job: Job): void {
+    if (!this.options.registry.get(job.type)) return;
+    this.knownQueues.add(job.queue);
+    if (job.runAt <= this.options.clock.now()) this.wake();
+    else this.timer.armAt(job.runAt);
+  }
+
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pumpLoop().finally(() => {
+      this.pumping = null;
+    });
+  }
+
+  private async pumpLoop(): Promise<void> {
+    do {
+      this.pumpAgain = false;
+      try {
+        await this.claimAndRun();
+      } catch (error) {
+        this.options.log.error({ err: error }, "claiming jobs failed; trying again shortly");
+        this.timer.armAt(this.options.clock.now() + RETRY_AFTER_ERROR_MS);
+        return;
+      }
+    } while (this.pumpAgain && this.state === "running");
+  }
+
+  /** Claims for every free slot; when fewer jobs were due than slots, sets the timer for the next one. */
+  private async claimAndRun(): Promise<void> {
+    const { store, clock, workerId, leaseMs, registry } = this.options;
+    const slices = planClaims({
+      free: this.options.concurrency - this.running,
+      limits: this.limits,
+      runningByQueue: this.runningByQueue,
+      knownQueues: this.knownQueues,
+    });
+    let short = false;
+    for (const slice of slices) {
+      const limit = Math.min(slice.limit, this.options.concurrency - this.running);
+      if (limit <= 0 || this.state !== "running") return;
+      const request = {
+        workerId,
+        leaseMs,
+        limit,
+        now: clock.now(),
+        types: registry.types(),
+        queues: slice.queues,
+      };
+      const jobs = await store.claim(request);
+      for (const job of jobs) this.launch(job);
+      if (jobs.length < limit) short = true;
+    }
+    if (short && this.state === "running") await this.armForNextDue(slices);
+  }
+
+  private async armForNextDue(slices: ClaimSlice[]): Promise<void> {
+    const queue = slices.some((s) => !s.queues) ? undefined : slices.flatMap((s) => s.queues ?? []);
+    const next = await this.options.store.nextRunAt({ type: this.options.registry.types(), queue });
+    if (next !== null) this.timer.armAt(Math.max(next, this.options.clock.now() + MIN_RECHECK_MS));
+  }
+
+  private launch(job: Job): void {
+    this.running++;
+    this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 0) + 1);
+    this.options.publisher.changed(job);
+    void this.options.executor.run(job).finally(() => {
+      this.running--;
+      this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 1) - 1);
+      this.wake();
+    });
+  }
+
+  /** With per-queue limits, "every other queue" needs the queue names: the stored ones to begin with. */
+  private async learnQueues(): Promise<void> {
+    for (const queue of Object.keys((await this.options.store.counts()).queues)) this.knownQueues.add(queue);
+  }
+}

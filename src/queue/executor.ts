@@ -1,0 +1,166 @@
+/**
+ * Runs in-process handlers. Each run: call the handler with `{ job, signal, progress, log }`, classify
+ * whatever happens ONCE (success, failure, timeout, cancelled, lease lost, shutdown), then persist it
+ * with ONE lease-guarded store transition. A run whose signal fires settles at once, even if its handler
+ * ignores the signal: the slot is freed and whatever that handler does later is ignored.
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../domain/clock.js";
+import { invalid, isJobdError } from "../domain/errors.js";
+import { type Job, toJobJson } from "../domain/job.js";
+import { type LeaseRef, reportProgress } from "../domain/transitions.js";
+import type { JobStore } from "../store/job-store.js";
+import type { HandlerContext, HandlerRegistry } from "./handlers.js";
+import type { JobPublisher } from "./job-events.js";
+import {
+  type AbortKind,
+  abortOutcome,
+  failureOutcome,
+  type Outcome,
+  RunAborted,
+  successOutcome,
+  transitionFor,
+} from "./outcome.js";
+
+export interface ExecutorOptions {
+  store: JobStore;
+  clock: Clock;
+  registry: HandlerRegistry;
+  publisher: JobPublisher;
+  log: Logger;
+}
+
+/** One handler run in flight. */
+export interface Run {
+  readonly job: Job;
+  readonly lease: LeaseRef;
+  readonly controller: AbortController;
+  /** Resolves once the outcome is persisted. */
+  done: Promise<void>;
+}
+
+/** Executes claimed jobs with their in-process handlers. */
+export class Executor {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Runs a job the dispatcher claimed; resolves once its outcome is persisted. Never rejects. */
+  run(job: Job): Promise<void> {
+    const run: Run = {
+      job,
+      lease: { workerId: job.workerId ?? "", attempt: job.attempts },
+      controller: new AbortController(),
+      done: Promise.resolve(),
+    };
+    this.runs.set(job.id, run);
+    run.done = this.execute(run)
+      .then((outcome) => {
+        this.runs.delete(job.id);
+        return this.persist(run, outcome);
+      })
+      .catch((error) => this.options.log.error({ err: error, jobId: job.id }, "executor failure"));
+    return run.done;
+  }
+
+  /** Stops the run of `id`, if this executor has one, for `kind`; its outcome is persisted as such. */
+  abort(id: string, kind: AbortKind): void {
+    this.runs.get(id)?.controller.abort(new RunAborted(kind));
+  }
+
+  /** The runs in flight now (the lease keeper renews their leases). */
+  inFlight(): Iterable<Run> {
+    return this.runs.values();
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** Waits up to `timeoutMs` for every run, then aborts the rest as "shutdown" and waits for their release. */
+  async drain(timeoutMs: number): Promise<void> {
+    const pending = () => Promise.all([...this.runs.values()].map((run) => run.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([pending(), timedOut]);
+    clearTimeout(timer);
+    for (const run of this.runs.values()) run.controller.abort(new RunAborted("shutdown"));
+    await pending();
+  }
+
+  /** Calls the handler and classifies the first thing that happens: it returns, it throws, or the signal fires. */
+  private async execute(run: Run): Promise<Outcome> {
+    const { job, controller } = run;
+    const handler = this.options.registry.get(job.type);
+    if (!handler) return { kind: "failure", error: `no handler for job type "${job.type}"`, retryable: true };
+    const aborted = new Promise<Outcome>((resolve) => {
+      controller.signal.addEventListener("abort", () => resolve(abortOutcome(controller.signal.reason)), {
+        once: true,
+      });
+    });
+    const timer = this.startTimeout(run);
+    const handled = Promise.resolve()
+      .then(() => handler(job.payload, this.context(run)))
+      .then(successOutcome, failureOutcome);
+    try {
+      return await Promise.race([handled, aborted]);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** `timeout_ms` counts from the claim (`startedAt`), the same moment the lease cap counts from. */
+  private startTimeout({ job, controller }: Run): NodeJS.Timeout | undefined {
+    if (job.timeoutMs === null) return undefined;
+    const remaining = (job.startedAt ?? this.options.clock.now()) + job.timeoutMs - this.options.clock.now();
+    return setTimeout(() => controller.abort(new RunAborted("timeout")), Math.max(0, remaining));
+  }
+
+  private context(run: Run): HandlerContext {
+    const { job } = run;
+    return {
+      job: toJobJson(job),
+      signal: run.controller.signal,
+      progress: (percent) => this.reportProgress(run, percent),
+      log: this.options.log.child({ jobId: job.id, type: job.type, attempt: job.attempts }),
+    };
+  }
+
+  /** Stores and announces a progress report; after the run is over (or taken away) it is ignored. */
+  private async reportProgress(run: Run, percent: number): Promise<void> {
+    if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100)
+      throw invalid(`progress must be a number from 0 to 100 (got ${String(percent)})`);
+    if (this.runs.get(run.job.id) !== run) return;
+    const { store, clock, publisher } = this.options;
+    try {
+      publisher.progressed(
+        await store.update(run.job.id, (j) => reportProgress(j, run.lease, percent, clock.now())),
+      );
+    } catch (error) {
+      if (!isLostLease(error)) throw error;
+    }
+  }
+
+  /** The single store write for the outcome; a lost race (conflict, deleted) is expected and only logged. */
+  private async persist(run: Run, outcome: Outcome): Promise<void> {
+    const { store, clock, publisher, log } = this.options;
+    const transition = transitionFor(outcome, run.lease, () => clock.now());
+    if (!transition) return;
+    try {
+      publisher.changed(await store.update(run.job.id, transition));
+    } catch (error) {
+      if (!isLostLease(error)) throw error;
+      log.debug(
+        { jobId: run.job.id, outcome: outcome.kind, reason: (error as Error).message },
+        "outcome not stored",
+      );
+    }
+  }
+}
+
+/** The job moved on without us (cancelled, re-leased, expired, deleted): nothing to write. */
+export function isLostLease(error: unknown): boolean {
+  return isJobdError(error) && (error.code === "conflict" || error.code === "not_found");
+}

@@ -1,0 +1,280 @@
+/**
+ * The JobQueue: every operation of the REST API on the store, plus the in-process engine (dispatcher,
+ * executor, lease keeper). It applies the domain transitions through the store, announces each state
+ * change once (events, and a wake-up for whoever waits for queued work), and shuts down gracefully.
+ */
+import { hostname } from "node:os";
+import pino, { type Logger } from "pino";
+import { v7 as uuidv7 } from "uuid";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { conflict, notFound } from "../domain/errors.js";
+import type { Job } from "../domain/job.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "../domain/new-job.js";
+import * as transitions from "../domain/transitions.js";
+import type { CreateJobBody } from "../schemas/job.js";
+import type { CreateResult, JobStore, QueryParams, QueryResult } from "../store/job-store.js";
+import { jobFromBody, jobsFromBodies } from "./create-bodies.js";
+import { Dispatcher } from "./dispatcher.js";
+import { Executor } from "./executor.js";
+import { HandlerRegistry } from "./handlers.js";
+import { eventForChange, JobEvents, type JobListener, type JobPublisher } from "./job-events.js";
+import type { JobEventName, JobQueueApi, LeaseRequest, RecoveryResult, Stats } from "./job-queue-api.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { claimWithWait } from "./lease-poll.js";
+import { WorkSignal } from "./work-signal.js";
+
+export const DEFAULT_CONCURRENCY = 10;
+/** In-process leases: renewed every 10 s, so a crash on a shared store frees the job within ~30 s. */
+export const LOCAL_LEASE_MS = 30_000;
+/** Stores shared with other servers are looked at this often for their jobs. */
+export const SHARED_STORE_POLL_MS = 1_000;
+
+export interface JobQueueOptions {
+  store: JobStore;
+  clock?: Clock;
+  handlers?: HandlerRegistry;
+  /** In-process runs at a time, server-wide (default 10). */
+  concurrency?: number;
+  /** Optional per-queue limits on in-process runs, within `concurrency`. */
+  queueConcurrency?: Record<string, number>;
+  maxPayloadBytes?: number;
+  log?: Logger;
+}
+
+/** `local:<host>:<pid>:<random>`: unique per server instance, readable in the dashboard. */
+const newLocalWorkerId = () => `local:${hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
+
+const emptyRecovery = (): RecoveryResult => ({ recovered: 0, requeued: 0, failed: 0, retried: 0, pruned: 0 });
+
+/** The engine behind the REST API, the library and the CLI. */
+export class JobQueue implements JobQueueApi {
+  readonly store: JobStore;
+  readonly clock: Clock;
+  /** The worker id of this server's in-process handlers. */
+  readonly workerId = newLocalWorkerId();
+  /** The startup RecoveryResult (set by the RecoveryManager), for `/api/stats`. */
+  recovery: RecoveryResult = emptyRecovery();
+  private readonly maintenance = { reapedLeases: 0, pruned: 0 };
+  private readonly startedAt: number;
+  private readonly maxPayloadBytes: number;
+  private readonly events: JobEvents;
+  private readonly work = new WorkSignal();
+  private readonly executor: Executor;
+  private readonly dispatcher: Dispatcher;
+  private readonly keeper: LeaseKeeper;
+  private readonly closing = new AbortController();
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: JobQueueOptions) {
+    const log = options.log ?? pino({ enabled: false });
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.events = new JobEvents(log);
+    const registry = options.handlers ?? new HandlerRegistry();
+    const base = { store: this.store, clock: this.clock, log };
+    this.executor = new Executor({ ...base, registry, publisher: this.publisher });
+    this.keeper = new LeaseKeeper({ ...base, executor: this.executor, leaseMs: LOCAL_LEASE_MS });
+    this.dispatcher = new Dispatcher({
+      ...base,
+      registry,
+      executor: this.executor,
+      work: this.work,
+      publisher: this.publisher,
+      workerId: this.workerId,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      queueConcurrency: options.queueConcurrency ?? {},
+      leaseMs: LOCAL_LEASE_MS,
+      pollMs: this.store.capabilities.singleNode ? 0 : SHARED_STORE_POLL_MS,
+    });
+  }
+
+  /** Announces changes: the event, a wake-up for queued work, and the end of a local run taken away. */
+  private readonly publisher: JobPublisher = {
+    changed: (job) => {
+      if (job.status !== "processing")
+        this.executor.abort(job.id, job.status === "cancelled" ? "cancelled" : "lease-lost");
+      this.events.emit(eventForChange(job), job);
+      if (job.status === "queued") this.work.notify(job);
+    },
+    progressed: (job) => this.events.emit("progress", job),
+  };
+
+  /** Starts running due jobs with the in-process handlers (after recovery). */
+  async start(): Promise<void> {
+    this.keeper.start();
+    await this.dispatcher.start();
+  }
+
+  /**
+   * Graceful shutdown of the engine: stop claiming and end long polls, let in-process runs finish for up
+   * to `timeoutMs`, then abort the rest and put them back to queued (that run does not count). Remote
+   * workers keep their leases. Safe to call twice. The store stays open (its owner closes it).
+   */
+  shutdown(timeoutMs: number): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.closing.abort();
+      await this.dispatcher.stop();
+      await this.executor.drain(timeoutMs);
+      await this.keeper.stop();
+    })();
+    return this.shutdownPromise;
+  }
+
+  /** Announces changes made outside the queue's own operations (recovery, the reaper). */
+  publishChanges(jobs: readonly Job[]): void {
+    for (const job of jobs) this.publisher.changed(job);
+  }
+
+  /** Adds to the maintenance totals `/metrics` reports. */
+  recordMaintenance(delta: { reapedLeases?: number; pruned?: number }): void {
+    this.maintenance.reapedLeases += delta.reapedLeases ?? 0;
+    this.maintenance.pruned += delta.pruned ?? 0;
+  }
+
+  /** Looks for due work now (after an injected clock moved, for instance). */
+  wake(): void {
+    this.dispatcher.wake();
+  }
+
+  /** In-process runs in flight. */
+  get running(): number {
+    return this.dispatcher.inFlight;
+  }
+
+  async enqueue(body: CreateJobBody): Promise<CreateResult> {
+    const result = await this.store.create(jobFromBody(body, this.clock.now(), this.maxPayloadBytes));
+    if (result.created) this.announceCreated(result.job);
+    return result;
+  }
+
+  async enqueueMany(bodies: CreateJobBody[]): Promise<CreateResult[]> {
+    const results = await this.store.createMany(
+      jobsFromBodies(bodies, this.clock.now(), this.maxPayloadBytes),
+    );
+    for (const result of results) if (result.created) this.announceCreated(result.job);
+    return results;
+  }
+
+  async get(id: string): Promise<Job> {
+    const job = await this.store.get(id);
+    if (!job) throw notFound(id);
+    return job;
+  }
+
+  history(params: QueryParams): Promise<QueryResult> {
+    return this.store.query(params);
+  }
+
+  async retry(id: string): Promise<Job> {
+    const job = await this.store.update(id, (j) => transitions.manualRetry(j, this.clock.now()));
+    this.publisher.changed(job);
+    return job;
+  }
+
+  async retryFailed(filter: { type?: string; queue?: string }): Promise<number> {
+    const jobs = await this.store.updateMany(
+      {
+        status: ["failed"],
+        type: filter.type ? [filter.type] : undefined,
+        queue: filter.queue ? [filter.queue] : undefined,
+      },
+      (j) => transitions.manualRetry(j, this.clock.now()),
+    );
+    this.publishChanges(jobs);
+    return jobs.length;
+  }
+
+  async cancel(id: string): Promise<Job> {
+    const job = await this.store.update(id, (j) => transitions.cancel(j, this.clock.now()));
+    this.publisher.changed(job);
+    return job;
+  }
+
+  async delete(id: string): Promise<void> {
+    const job = await this.get(id);
+    if (job.status === "processing")
+      throw conflict(`job ${id} is processing; cancel it first, or wait until it finishes`);
+    if (!(await this.store.delete(id))) throw notFound(id);
+    this.events.emit("deleted", job);
+  }
+
+  async lease(request: LeaseRequest, signal?: AbortSignal): Promise<Job[]> {
+    if (this.closing.signal.aborted) return [];
+    const claimNow = async () => {
+      const jobs = await this.store.claim({
+        workerId: request.workerId,
+        now: this.clock.now(),
+        limit: request.maxJobs,
+        leaseMs: request.leaseMs,
+        types: request.types,
+        queues: request.queues,
+      });
+      for (const job of jobs) this.publisher.changed(job);
+      return jobs;
+    };
+    const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    const deps = { store: this.store, clock: this.clock, work: this.work };
+    return claimWithWait(claimNow, { ...request, waitMs: request.waitMs }, deps, stop);
+  }
+
+  async heartbeat(
+    id: string,
+    lease: transitions.LeaseRef & { progress?: number; leaseMs?: number },
+  ): Promise<Job> {
+    const now = this.clock.now();
+    const job = await this.store.update(id, (j) =>
+      transitions.heartbeat(j, lease, { now, leaseMs: lease.leaseMs, progress: lease.progress }),
+    );
+    if (lease.progress !== undefined) this.publisher.progressed(job);
+    return job;
+  }
+
+  async complete(id: string, lease: transitions.LeaseRef & { result?: Job["result"] }): Promise<Job> {
+    const result = lease.result ?? null;
+    const job = await this.store.update(id, (j) =>
+      transitions.complete(j, lease, { now: this.clock.now(), result }),
+    );
+    this.publisher.changed(job);
+    return job;
+  }
+
+  async fail(id: string, lease: transitions.LeaseRef & { error: string; retryable?: boolean }): Promise<Job> {
+    const params = { error: lease.error, retryable: lease.retryable };
+    const job = await this.store.update(id, (j) =>
+      transitions.fail(j, lease, { ...params, now: this.clock.now() }),
+    );
+    this.publisher.changed(job);
+    return job;
+  }
+
+  async stats(): Promise<Stats> {
+    return {
+      ...(await this.store.counts()),
+      recovery: { ...this.recovery },
+      backend: this.store.backend,
+      durability: this.store.durability,
+      uptimeS: Math.round((this.clock.now() - this.startedAt) / 1000),
+    };
+  }
+
+  maintenanceTotals(): { reapedLeases: number; pruned: number } {
+    return { ...this.maintenance };
+  }
+
+  on(event: JobEventName, listener: JobListener): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  off(event: JobEventName, listener: JobListener): this {
+    this.events.off(event, listener);
+    return this;
+  }
+
+  private announceCreated(job: Job): void {
+    this.events.emit("created", job);
+    this.work.notify(job);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A handler's return value becomes the job's `result`, so it must be JSON. This checks it strictly —
+ * JSON.stringify would silently drop functions and turn NaN or a Date into something else — and names
+ * the first offending path, so the failure the job records says exactly what to fix.
+ */
+import type { JsonValue } from "../domain/job.js";
+
+/**
+ * The stored form of a return value: `undefined` (a handler that returns nothing) is null, object
+ * properties that are `undefined` are dropped (as JSON drops them), anything else not JSON throws.
+ */
+export function toJsonResult(value: unknown): JsonValue {
+  if (value === undefined) return null;
+  const problem = findNonJson(value, "result", new Set());
+  if (problem) throw new TypeError(`the handler's return value is not JSON: ${problem}`);
+  // A copy, so a handler that keeps mutating its object cannot change the stored result afterwards.
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A description of the first non-JSON part of `value`, or null when it is all JSON. */
+function findNonJson(value: unknown, path: string, seen: Set<object>): string | null {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return null;
+  if (typeof value === "number") return Number.isFinite(value) ? null : `${path} is ${value}`;
+  if (typeof value !== "object") return `${path} is a ${typeof value}`;
+  if (seen.has(value)) return `${path} refers back to itself (a cycle)`;
+  if (!Array.isArray(value) && !isPlainObject(value))
+    return `${path} is a ${value.constructor?.name ?? "non-plain object"}, not a plain object`;
+  seen.add(value);
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v]) : [];
+  if (!Array.isArray(value))
+    for (const [key, v] of Object.entries(value)) if (v !== undefined) entries.push([`${path}.${key}`, v]);
+  for (const [childPath, child] of entries) {
+    const problem = child === undefined ? `${childPath} is undefined` : findNonJson(child, childPath, seen);
+    if (problem) return problem;
+  }
+  seen.delete(value);
+  return null;
+}
