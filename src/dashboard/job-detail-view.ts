@@ -1,0 +1,121 @@
+/**
+ * One job: its facts, payload, result and error, with its actions. Live events for this job redraw
+ * it; a delete (here or elsewhere) leaves a note and a way back.
+ */
+import { ApiError, api } from "./api.js";
+import { h } from "./dom.js";
+import { formatJson, timeElement } from "./format.js";
+import { type ActionName, actionButtons, confirmed, performAction } from "./job-actions.js";
+import { statusBadge } from "./jobs-table.js";
+import { Messages, messageOf } from "./messages.js";
+import type { View } from "./view.js";
+import type { JobJson } from "./wire.js";
+
+/** Mounts the detail of job `id`. */
+export function jobDetailView(id: string): View {
+  const messages = new Messages();
+  const body = h("div", { class: "job-body", "aria-busy": "true" }, h("p", {}, "Loading…"));
+  const heading = h("h2", { tabindex: "-1" }, "Job ", h("code", {}, id));
+  const root = h(
+    "div",
+    { class: "job-detail" },
+    h("p", {}, h("a", { href: "#/jobs" }, "← All jobs")),
+    heading,
+    messages.element,
+    body,
+  );
+
+  const show = (job: JobJson | null) => {
+    body.setAttribute("aria-busy", "false");
+    if (!job) return body.replaceChildren(h("p", { class: "gone" }, "This job was deleted."));
+    const hadFocus = body.contains(document.activeElement);
+    body.replaceChildren(...jobSections(job, onAction));
+    if (hadFocus) heading.focus();
+  };
+  const onAction = async (action: ActionName, job: JobJson) => {
+    if (!confirmed(action, job)) return;
+    try {
+      const outcome = await performAction(action, job);
+      show(outcome.job);
+      messages.ok(outcome.message);
+    } catch (error) {
+      messages.error(messageOf(error));
+    }
+  };
+  api<{ job: JobJson }>("GET", `/api/jobs/${id}`).then(
+    ({ job }) => show(job),
+    (error) => {
+      body.setAttribute("aria-busy", "false");
+      const text =
+        error instanceof ApiError && error.status === 404 ? "No job has this id." : messageOf(error);
+      body.replaceChildren(h("p", { class: "error" }, text));
+    },
+  );
+  return {
+    title: `Job ${id}`,
+    root,
+    onJobEvent: (name, job) => job.id === id && show(name === "deleted" ? null : job),
+  };
+}
+
+function jobSections(job: JobJson, run: (action: ActionName, job: JobJson) => void): HTMLElement[] {
+  return [
+    h(
+      "div",
+      { class: "job-head" },
+      statusBadge(job.status),
+      actionButtons(job, (action) => run(action, job)),
+    ),
+    facts(job),
+    block("Payload", formatJson(job.payload), "payload"),
+    block("Result", formatJson(job.result), "result"),
+    block("Error", job.error ?? "—", "error"),
+  ];
+}
+
+function facts(job: JobJson): HTMLElement {
+  const rows: [string, Node | string][] = [
+    ["Type", job.type],
+    ["Queue", job.queue],
+    ["Status", job.status],
+    ["Attempts", `${job.attempts} of ${job.max_attempts}`],
+    ["Progress", progress(job.progress)],
+    ["Priority", String(job.priority)],
+    ["Worker", job.worker_id ?? "—"],
+    ["Lease expires", timeElement(job.lease_expires_at)],
+    ["Run at", timeElement(job.run_at)],
+    ["Timeout", job.timeout_ms === null ? "—" : `${job.timeout_ms} ms`],
+    ["Idempotency key", job.idempotency_key ?? "—"],
+    ["Created", timeElement(job.created_at)],
+    ["Updated", timeElement(job.updated_at)],
+    ["Started", timeElement(job.started_at)],
+    ["Finished", timeElement(job.finished_at)],
+  ];
+  const key = (term: string) => term.toLowerCase().replace(/ /g, "-");
+  return h(
+    "dl",
+    { class: "facts" },
+    ...rows.flatMap(([t, v]) => [h("dt", {}, t), h("dd", { "data-fact": key(t) }, v)]),
+  );
+}
+
+function progress(value: number | null): Node | string {
+  if (value === null) return "—";
+  const percent = `${Math.round(value)}%`;
+  return h(
+    "span",
+    {},
+    h("progress", { max: 100, value, "aria-label": `Progress ${percent}` }),
+    ` ${percent}`,
+  );
+}
+
+function block(title: string, text: string, key: string): HTMLElement {
+  const id = `block-${key}`;
+  return h(
+    "section",
+    { "aria-labelledby": id },
+    h("h3", { id }, title),
+    h("pre", { "data-block": key }, text),
+  );
+}

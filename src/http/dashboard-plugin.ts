@@ -1,0 +1,122 @@
+/**
+ * Serves the dashboard built into `dist/dashboard` (by scripts/build-dashboard.mjs) at `GET /`.
+ * The files are read and compressed once, at registration, and answered from memory. Assets have
+ * content-hashed names and are cached for a year (`immutable`); index.html is `no-cache`, revalidated
+ * by ETag, so a new build is picked up on the next load. The files need no token: the page asks for it
+ * and sends it on its `/api` calls. The CSP allows nothing but this origin.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+
+/** Where `npm run build` puts the dashboard (the same path from src/http and dist/http). */
+export const DASHBOARD_DIR = fileURLToPath(new URL("../../dist/dashboard/", import.meta.url));
+
+/** Options of the dashboard plugin. */
+export interface DashboardPluginOptions {
+  /** The built dashboard; default DASHBOARD_DIR. */
+  dir?: string;
+}
+
+type Encoding = "br" | "gzip" | "identity";
+
+interface Asset {
+  type: string;
+  cacheControl: string;
+  headers: Record<string, string>;
+  /** The bodies worth sending, by encoding; identity always present. */
+  bodies: Partial<Record<Encoding, { body: Buffer; etag: string }>>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+const IMMUTABLE = "public, max-age=31536000, immutable";
+const PAGE_HEADERS = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+/** Registers `GET /` and `GET /assets/<hashed name>`; answers `/` with 503 and a hint when not built. */
+export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async (app, options) => {
+  const dir = options.dir ?? DASHBOARD_DIR;
+  const index = path.join(dir, "index.html");
+  if (!existsSync(index)) {
+    app.log.warn({ dir }, "dashboard not built; run `npm run build`");
+    app.get("/", async (_request, reply) =>
+      reply
+        .code(503)
+        .type("text/plain; charset=utf-8")
+        .send(`The dashboard is not built (${dir}): run npm run build.`),
+    );
+    return;
+  }
+  const routes: [string, Asset][] = [["/", loadAsset(index, "no-cache", PAGE_HEADERS)]];
+  const assetsDir = path.join(dir, "assets");
+  for (const name of existsSync(assetsDir) ? readdirSync(assetsDir) : []) {
+    routes.push([`/assets/${name}`, loadAsset(path.join(assetsDir, name), IMMUTABLE, {})]);
+  }
+  for (const [url, asset] of routes) app.get(url, (request, reply) => send(request, reply, asset));
+};
+
+export default dashboardPlugin;
+
+function loadAsset(file: string, cacheControl: string, headers: Record<string, string>): Asset {
+  const body = readFileSync(file);
+  const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
+  const hash = createHash("sha256").update(body).digest("base64url").slice(0, 22);
+  const bodies: Asset["bodies"] = { identity: { body, etag: `"${hash}"` } };
+  if (type.startsWith("text/") || type === "image/svg+xml") {
+    const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+    const gzip = gzipSync(body, { level: 9 });
+    if (br.length < body.length) bodies.br = { body: br, etag: `"${hash}-br"` };
+    if (gzip.length < body.length) bodies.gzip = { body: gzip, etag: `"${hash}-gz"` };
+  }
+  return { type, cacheControl, headers, bodies };
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
+  const encoding = chooseEncoding(request.headers["accept-encoding"], asset);
+  const chosen = asset.bodies[encoding] ?? asset.bodies.identity;
+  if (!chosen) throw new Error("dashboard asset without a body"); // loadAsset always sets identity.
+  reply
+    .headers(asset.headers)
+    .header("cache-control", asset.cacheControl)
+    .header("etag", chosen.etag)
+    .header("vary", "accept-encoding")
+    .header("x-content-type-options", "nosniff");
+  if (etagMatches(request.headers["if-none-match"], chosen.etag)) return reply.code(304).send();
+  if (encoding !== "identity") reply.header("content-encoding", encoding);
+  return reply.type(asset.type).send(chosen.body);
+}
+
+/** The best encoding the client accepts (q > 0) that this asset has. */
+function chooseEncoding(header: string | undefined, asset: Asset): Encoding {
+  const accepted = new Set<string>();
+  for (const part of (header ?? "").split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+    if (q === undefined || Number(q) > 0) accepted.add(name.trim());
+  }
+  if (asset.bodies.br && accepted.has("br")) return "br";
+  if (asset.bodies.gzip && accepted.has("gzip")) return "gzip";
+  return "identity";
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const value = tag.trim().replace(/^W\//, "");
+    return value === "*" || value === etag;
+  });
+}
