@@ -1,0 +1,19 @@
+/** `--url` and `--token`, shared by every operator command, and the JobdClient they describe. */
+import { type Command, Option } from "commander";
+import { JobdClient } from "../../client/index.js";
+import type { CliIo } from "../io.js";
+
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:8080";
+
+/** Adds `--url` (env JOBD_URL) and `--token` (env JOBD_API_TOKEN) to an operator command. */
+export function withServerOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--url <url>", "the jobd server").env("JOBD_URL").default(DEFAULT_SERVER_URL))
+    .addOption(new Option("--token <token>", "the server's --api-token").env("JOBD_API_TOKEN"));
+}
+
+/** The client for a command's `--url`/`--token`. */
+export function clientFor(command: Command, io: CliIo): JobdClient {
+  const { url, token } = command.opts<{ url: string; token?: string }>();
+  return new JobdClient({ url, ...(token && { token }), fetch: io.fetch });
+}

@@ -1,0 +1,89 @@
+/**
+ * `jobd serve`: resolve the configuration once, start the server (it listens at once and answers 503
+ * until recovery is done), log what it runs on, and on SIGINT/SIGTERM shut down gracefully and exit 0.
+ * A second signal during the shutdown ends the process at once (the listener is `once`).
+ */
+import type { Command } from "commander";
+import { pino } from "pino";
+import type { CliIo, SignalSource } from "../io.js";
+import { resolveServeConfig, type ServeConfig } from "../serve-config.js";
+import { rawServeOptions, serveOptions } from "../serve-options.js";
+import { startupMessage } from "../startup-message.js";
+
+/** Adds `serve` to the program. */
+export function registerServe(program: Command, io: CliIo): void {
+  const command = program
+    .command("serve")
+    .description("run the jobd server: REST API, dashboard, in-process handlers and recovery")
+    .addHelpText("after", SERVE_HELP_FOOTER);
+  for (const option of serveOptions()) command.addOption(option);
+  command.action(async () => {
+    const { raw, origin } = rawServeOptions(command, process.env);
+    await io.serve(resolveServeConfig(raw, origin), io);
+  });
+}
+
+/** Runs the server until a shutdown signal, then closes it. */
+export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<void> {
+  const logger = pino({ base: undefined }, { write: (line: string) => io.stdout.write(line) });
+  const signal = nextSignal(io.signals);
+  // Loaded here, not at the top: `jobd --help` and the operator commands need none of the server.
+  const { createServer } = await import("../../app/create-server.js");
+  const server = await createServer({
+    persistence: config.persistence,
+    tasksDir: config.tasksDir,
+    concurrency: config.concurrency,
+    shutdownTimeout: config.shutdownTimeout,
+    retryFailedOnStartup: config.retryFailedOnStartup,
+    maxPayloadBytes: config.maxPayloadBytes,
+    apiToken: config.apiToken,
+    logger,
+    listen: { port: config.port, host: config.host },
+  });
+  const stats = await server.stats();
+  logger.info(
+    {
+      url: server.url,
+      backend: stats.backend,
+      dataDir: config.persistence.storagePath,
+      durability: stats.durability,
+      recovery: stats.recovery,
+    },
+    startupMessage(server.url, config, stats),
+  );
+  const received = await signal.promise;
+  logger.info(
+    `${received}: stopping; running handlers get up to ${config.shutdownTimeout} s (repeat the signal to quit at once)`,
+  );
+  await server.close();
+  logger.info("jobd stopped");
+}
+
+/** Resolves with the first SIGINT or SIGTERM; listens from now on, so a signal during startup counts. */
+function nextSignal(signals: SignalSource): { promise: Promise<string> } {
+  return {
+    promise: new Promise((resolve) => {
+      const on = (name: "SIGINT" | "SIGTERM") => () => {
+        signals.off("SIGINT", onInt);
+        signals.off("SIGTERM", onTerm);
+        resolve(name);
+      };
+      const onInt = on("SIGINT");
+      const onTerm = on("SIGTERM");
+      signals.once("SIGINT", onInt);
+      signals.once("SIGTERM", onTerm);
+    }),
+  };
+}
+
+const SERVE_HELP_FOOTER = `
+Every flag can also be set in the environment: JOBD_ + its name in capitals with _ for -
+(JOBD_PORT=9000, JOBD_PERSIST=1, JOBD_DATA_DIR=/var/lib/jobd); a flag on the command line wins.
+
+Examples:
+  jobd serve                                         jobs in memory only (lost on restart)
+  jobd serve --persist --backend sqlite --data-dir ./data
+  jobd serve --backend postgres --database-url postgres://jobd@127.0.0.1:5432/jobd
+  jobd serve --persist --tasks ./tasks --concurrency 4
+
+More: docs/cli.md`;

@@ -1,0 +1,70 @@
+/**
+ * The `jobd` command line: argument parsing and exit codes only; each subcommand lives in ./commands/.
+ * Exit codes: 0 success, 1 a failure at run time (a server's error answer, a data directory in use),
+ * 2 a usage error (unknown flag, bad value). Messages go to stderr without stack traces.
+ */
+import { createRequire } from "node:module";
+import { Command, CommanderError } from "commander";
+import { isJobdClientError } from "../client/index.js";
+import { registerJobActions } from "./commands/job-actions.js";
+import { registerList } from "./commands/list.js";
+import { registerServe, serve } from "./commands/serve.js";
+import { registerSubmit } from "./commands/submit.js";
+import { type CliIo, resolveIo } from "./io.js";
+import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/** Runs `jobd <argv…>` and returns the exit code; `io` replaces the process's streams (tests). */
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const resolved = resolveIo(io, serve);
+  try {
+    await buildProgram(resolved).parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    return reportFailure(error, resolved);
+  }
+}
+
+/** The whole command tree, writing to `io` and throwing instead of exiting. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("jobd")
+    .description(
+      "A durable background-job server: submit jobs over HTTP, run them, keep them across crashes.",
+    )
+    .version(version, "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", PROGRAM_HELP_FOOTER);
+  registerServe(program, io);
+  registerSubmit(program, io);
+  registerList(program, io);
+  registerJobActions(program, io);
+  return program;
+}
+
+function reportFailure(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE; // commander printed it
+  if (error instanceof UsageError) {
+    io.stderr.write(`jobd: ${error.message}\n(add --help for usage)\n`);
+    return USAGE_EXIT_CODE;
+  }
+  if (isJobdClientError(error)) {
+    io.stderr.write(`jobd: ${error.code}: ${error.message}\n`);
+    return 1;
+  }
+  io.stderr.write(`jobd: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+const PROGRAM_HELP_FOOTER = `
+Start a server that keeps its jobs in ./data:
+  jobd serve --persist --backend sqlite --data-dir ./data
+
+Talk to a running server (--url, default http://127.0.0.1:8080 or JOBD_URL; --token or JOBD_API_TOKEN):
+  jobd submit email.send --payload '{"to":"a@b.c"}'
+  jobd list --status failed
+  jobd retry <id>
+
+Each command has its own help: jobd serve --help, jobd submit --help. More: docs/cli.md`;

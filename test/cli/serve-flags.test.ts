@@ -1,0 +1,207 @@
+/**
+ * `jobd serve`'s flags (DESIGN.md §6): every flag, its env var, the precedence of the command line,
+ * the persistence rules, and bad values → exit 2 with one clear message and no stack trace.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ServeConfig } from "../../src/cli/serve-config.js";
+import { runCli } from "./run-cli.js";
+
+afterEach(() => vi.unstubAllEnvs());
+
+const tasksDir = mkdtempSync(join(tmpdir(), "jobd-cli-tasks-"));
+
+describe("jobd serve defaults", () => {
+  it("keeps jobs in memory on 127.0.0.1:8080 with the spec's defaults", async () => {
+    const { code, config } = await runCli(["serve"]);
+    expect(code).toBe(0);
+    expect(config).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      persistence: {
+        enabled: false,
+        storagePath: resolve("./data"),
+        backend: "memory",
+        autoSaveInterval: 30,
+        retentionDays: 30,
+        sqliteSync: "full",
+      },
+      retryFailedOnStartup: 0,
+      maxPayloadBytes: 1_048_576,
+      tasksDir: undefined,
+      concurrency: 10,
+      shutdownTimeout: 30,
+      apiToken: undefined,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config?.persistence)).toBe(true);
+  });
+});
+
+// [flag, value, env var, where the value lands in the config, the value expected there]
+const FLAGS: [string, string, string, (c: Readonly<ServeConfig>) => unknown, unknown][] = [
+  ["--port", "9000", "JOBD_PORT", (c) => c.port, 9000],
+  ["--host", "0.0.0.0", "JOBD_HOST", (c) => c.host, "0.0.0.0"],
+  ["--data-dir", "/tmp/jobd-x", "JOBD_DATA_DIR", (c) => c.persistence.storagePath, "/tmp/jobd-x"],
+  ["--backend", "sqlite", "JOBD_BACKEND", (c) => c.persistence.backend, "sqlite"],
+  [
+    "--database-url",
+    "postgres://u@127.0.0.1/db",
+    "JOBD_DATABASE_URL",
+    (c) => c.persistence.databaseUrl,
+    "postgres://u@127.0.0.1/db",
+  ],
+  ["--retention-days", "7", "JOBD_RETENTION_DAYS", (c) => c.persistence.retentionDays, 7],
+  ["--auto-save-interval", "5", "JOBD_AUTO_SAVE_INTERVAL", (c) => c.persistence.autoSaveInterval, 5],
+  ["--retry-failed-on-startup", "5", "JOBD_RETRY_FAILED_ON_STARTUP", (c) => c.retryFailedOnStartup, 5],
+  ["--sqlite-sync", "normal", "JOBD_SQLITE_SYNC", (c) => c.persistence.sqliteSync, "normal"],
+  ["--max-payload-bytes", "2048", "JOBD_MAX_PAYLOAD_BYTES", (c) => c.maxPayloadBytes, 2048],
+  ["--tasks", tasksDir, "JOBD_TASKS", (c) => c.tasksDir, tasksDir],
+  ["--concurrency", "3", "JOBD_CONCURRENCY", (c) => c.concurrency, 3],
+  ["--shutdown-timeout", "0", "JOBD_SHUTDOWN_TIMEOUT", (c) => c.shutdownTimeout, 0],
+  ["--api-token", "s3cret", "JOBD_API_TOKEN", (c) => c.apiToken, "s3cret"],
+];
+
+describe.each(FLAGS)("%s", (flag, value, envVar, read, expected) => {
+  it("is read from the command line", async () => {
+    const { code, config, stderr } = await runCli(["serve", flag, value]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(config && read(config)).toEqual(expected);
+  });
+
+  it(`is read from ${envVar}`, async () => {
+    vi.stubEnv(envVar, value);
+    const { code, config } = await runCli(["serve"]);
+    expect(code).toBe(0);
+    expect(config && read(config)).toEqual(expected);
+  });
+
+  it("on the command line wins over the environment", async () => {
+    vi.stubEnv(envVar, "not-this-value");
+    const { code, config } = await runCli(["serve", `${flag}=${value}`]);
+    expect(code).toBe(0);
+    expect(config && read(config)).toEqual(expected);
+  });
+});
+
+describe("persistence flags", () => {
+  const cases: [string, string[], Record<string, string>, boolean, string][] = [
+    ["--persist alone uses json", ["--persist"], {}, true, "json"],
+    ["JOBD_PERSIST=1 uses json", [], { JOBD_PERSIST: "1" }, true, "json"],
+    ["JOBD_PERSIST=true uses json", [], { JOBD_PERSIST: "true" }, true, "json"],
+    ["JOBD_PERSIST=0 keeps memory", [], { JOBD_PERSIST: "0" }, false, "memory"],
+    ["--persist --backend sqlite", ["--persist", "--backend", "sqlite"], {}, true, "sqlite"],
+    ["--backend sqlite implies --persist", ["--backend", "sqlite"], {}, true, "sqlite"],
+    ["--backend json implies --persist", ["--backend", "json"], {}, true, "json"],
+    ["--backend memory without --persist", ["--backend", "memory"], {}, false, "memory"],
+    ["JOBD_BACKEND=sqlite implies it too", [], { JOBD_BACKEND: "sqlite" }, true, "sqlite"],
+  ];
+  it.each(cases)("%s", async (_name, argv, env, enabled, backend) => {
+    for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+    const { code, config } = await runCli(["serve", ...argv]);
+    expect(code).toBe(0);
+    expect(config?.persistence.enabled).toBe(enabled);
+    expect(config?.persistence.backend).toBe(backend);
+  });
+
+  it("--backend postgres with --database-url", async () => {
+    const { config } = await runCli([
+      "serve",
+      "--backend",
+      "postgres",
+      "--database-url",
+      "postgres://127.0.0.1/test",
+    ]);
+    expect(config?.persistence).toMatchObject({
+      enabled: true,
+      backend: "postgres",
+      databaseUrl: "postgres://127.0.0.1/test",
+    });
+  });
+});
+
+describe("bad flags and values exit 2 with one clear message", () => {
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    ["a non-integer port", ["--port", "abc"], {}, /--port must be an integer from 0 to 65535 \(got "abc"\)/],
+    ["a port out of range", ["--port", "70000"], {}, /--port must be an integer from 0 to 65535/],
+    ["a negative port", ["--port=-1"], {}, /--port must be an integer/],
+    ["a fractional retention", ["--retention-days", "1.5"], {}, /--retention-days must be an integer/],
+    ["zero concurrency", ["--concurrency", "0"], {}, /--concurrency must be an integer from 1 to 1000/],
+    ["an empty host", ["--host", ""], {}, /--host must not be empty/],
+    ["an unknown backend", ["--backend", "redis"], {}, /--backend.*redis.*memory, json, sqlite, postgres/],
+    ["an unknown sqlite sync", ["--sqlite-sync", "fast"], {}, /--sqlite-sync.*fast.*full, normal/],
+    [
+      "--persist with --backend memory",
+      ["--persist", "--backend", "memory"],
+      {},
+      /--persist.*--backend memory/,
+    ],
+    ["postgres without a URL", ["--backend", "postgres"], {}, /--backend postgres needs --database-url/],
+    [
+      "a missing tasks dir",
+      ["--tasks", "/nonexistent/tasks"],
+      {},
+      /--tasks \/nonexistent\/tasks is not a directory/,
+    ],
+    ["an unknown flag", ["--prot", "80"], {}, /unknown option '--prot'/],
+    ["a flag without its value", ["--port"], {}, /option '--port <n>' argument missing/],
+    [
+      "a bad value from the environment",
+      [],
+      { JOBD_PORT: "eighty" },
+      /JOBD_PORT must be an integer.*"eighty"/,
+    ],
+    ["a bad boolean from the environment", [], { JOBD_PERSIST: "maybe" }, /JOBD_PERSIST must be 1 or 0/],
+    ["an empty token", ["--api-token", ""], {}, /--api-token must not be empty/],
+  ];
+  it.each(cases)("%s", async (_name, argv, env, message) => {
+    for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+    const { code, stderr, config } = await runCli(["serve", ...argv]);
+    expect(code).toBe(2);
+    expect(config).toBeUndefined();
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("an unknown command exits 2", async () => {
+    const { code, stderr } = await runCli(["srve"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown command 'srve'/);
+  });
+});
+
+describe("help", () => {
+  it("jobd --help names the commands and exits 0", async () => {
+    const { code, stdout } = await runCli(["--help"]);
+    expect(code).toBe(0);
+    for (const command of ["serve", "submit", "list", "get", "retry", "retry-failed", "cancel", "stats"])
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+  });
+
+  it("jobd serve --help describes every flag with its env var, and the defaults", async () => {
+    const { code, stdout } = await runCli(["serve", "--help"]);
+    expect(code).toBe(0);
+    for (const [flag, , envVar] of FLAGS) {
+      expect(stdout).toContain(flag);
+      expect(stdout).toContain(envVar);
+    }
+    expect(stdout).toContain("JOBD_PERSIST");
+    for (const shown of [
+      "default: 8080",
+      'default: "127.0.0.1"',
+      "default: 30",
+      "default: 1048576",
+      "default: 10",
+    ])
+      expect(stdout).toContain(shown);
+  });
+
+  it("jobd with no command prints the help and exits 2", async () => {
+    const { code, stderr } = await runCli([]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Usage: jobd");
+  });
+});
