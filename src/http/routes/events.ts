@@ -54,7 +54,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = as
       });
       raw.write(": connected\n\n");
       const send = (name: JobEventName, job: Job) => {
-        if (matches(job)) write(raw, `event: ${name}\ndata: ${serialize(toJobJson(job) as unknown as Record<string, unknown>)}\n\n`);
+        if (!matches(job)) return;
+        const data = serialize(toJobJson(job) as unknown as Record<string, unknown>);
+        write(raw, `event: ${name}\ndata: ${data}\n\n`);
       };
       const listeners = JOB_EVENTS.map((name) => [name, (job: Job) => send(name, job)] as const);
       for (const [name, listener] of listeners) queue.on(name, listener);
