@@ -30,5 +30,8 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? "null";
 }
 
-/** The first block of a UUID, enough to tell jobs apart in a table. */
-export const shortId = (id: string) => `${id.slice(0, 8)}…${id.slice(-4)}`;
+/**
+ * The random tail of a UUID v7, enough to tell jobs apart in a table (its head is the creation time,
+ * the same for jobs created together).
+ */
+export const shortId = (id: string) => `…${id.slice(-12)}`;

@@ -8,6 +8,7 @@ import type { JobJson } from "./wire.js";
 /** Called when a row's action button is pressed. */
 export type RowAction = (action: ActionName, job: JobJson) => void;
 
+const NUMERIC = new Set(["Attempts", "Progress"]);
 const COLUMNS = ["Job", "Type", "Queue", "Status", "Attempts", "Progress", "Created", "Finished", "Actions"];
 
 /** The table for one page of jobs. */
@@ -16,7 +17,11 @@ export function jobsTable(jobs: JobJson[], caption: string, onAction: RowAction)
     "table",
     { class: "jobs" },
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ...COLUMNS.map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "thead",
+      {},
+      h("tr", {}, ...COLUMNS.map((c) => h("th", { scope: "col", class: NUMERIC.has(c) ? "num" : null }, c))),
+    ),
     h("tbody", {}, ...jobs.map((job) => jobRow(job, onAction))),
   );
 }
@@ -26,7 +31,7 @@ export function jobRow(job: JobJson, onAction: RowAction): HTMLTableRowElement {
   return h(
     "tr",
     { "data-job-id": job.id, "data-status": job.status },
-    h("th", { scope: "row" }, h("a", { href: jobHref(job.id), title: job.id }, shortId(job.id))),
+    h("th", { scope: "row", class: "id" }, h("a", { href: jobHref(job.id), title: job.id }, shortId(job.id))),
     h("td", {}, job.type),
     h("td", {}, job.queue),
     h("td", {}, statusBadge(job.status)),

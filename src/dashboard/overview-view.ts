@@ -76,7 +76,7 @@ function queueTable(queues: Record<string, StatusCounts>): HTMLElement {
     "tr",
     {},
     h("th", { scope: "col" }, "Queue"),
-    ...STATUSES.map((s) => h("th", { scope: "col" }, s)),
+    ...STATUSES.map((s) => h("th", { scope: "col", class: "num" }, s)),
   );
   const rows = names.map((queue) =>
     h(

@@ -18,7 +18,13 @@ export function throughputChart(buckets: Bucket[]): HTMLElement {
   const peak = Math.max(1, ...buckets.map((b) => b.completed + b.failed));
   const chart = s(
     "svg",
-    { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "chart", role: "img", "aria-label": summary },
+    {
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      preserveAspectRatio: "none",
+      class: "chart",
+      role: "img",
+      "aria-label": summary,
+    },
     s("line", { x1: 0, y1: HEIGHT - 0.5, x2: WIDTH, y2: HEIGHT - 0.5, class: "axis" }),
     ...buckets.flatMap((bucket, i) => bars(bucket, i, peak)),
   );
@@ -26,8 +32,19 @@ export function throughputChart(buckets: Bucket[]): HTMLElement {
     "figure",
     { class: "throughput" },
     chart,
-    h("figcaption", {}, summary, h("span", { class: "peak" }, ` Peak: ${peak === 1 ? "≤1" : peak} per bar.`)),
+    h(
+      "div",
+      { class: "axis-labels", "aria-hidden": "true" },
+      h("span", {}, `${minutes} min ago`),
+      h("span", {}, "now"),
+    ),
+    h("figcaption", {}, summary, ` Peak: ${peak === 1 ? "≤1" : peak} per bar.`, legend()),
   );
+}
+
+function legend(): HTMLElement {
+  const item = (kind: string) => h("span", {}, h("span", { class: `swatch ${kind}` }), kind);
+  return h("span", { class: "legend", "aria-hidden": "true" }, item("completed"), item("failed"));
 }
 
 function bars(bucket: Bucket, index: number, peak: number): SVGElement[] {
