@@ -73,6 +73,8 @@ export interface StoreCapabilities {
    * job leased to a previous server's in-process handlers (`local:…`) is known to be interrupted.
    */
   singleNode: boolean;
+  /** The store offers `onJobsAvailable`: other nodes' new work wakes this node early (PostgreSQL). */
+  notifications?: boolean;
 }
 
 export interface JobStore {
@@ -118,6 +120,14 @@ export interface JobStore {
   // Reading.
   query(params: QueryParams): Promise<QueryResult>;
   counts(): Promise<JobCounts>;
+
+  /**
+   * Only when `capabilities.notifications`: calls `listener(runAt)` soon after any node (this one
+   * included) commits newly queued jobs, `runAt` being the earliest of their due times (in the past:
+   * due now), so a dispatcher can wake early. Best effort — keep polling as the fallback. Returns an
+   * unsubscribe function.
+   */
+  onJobsAvailable?(listener: (runAt: number) => void): () => void;
 
   /** Writes what is buffered and releases files and locks. Safe to call twice. */
   close(): Promise<void>;

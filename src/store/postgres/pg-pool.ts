@@ -1,0 +1,48 @@
+/**
+ * The connection pool, set up for jobd's rows: `bigint` (int8) values are epoch milliseconds and
+ * counts, all far below 2^53, so they are parsed as numbers for this pool only (pg's global default,
+ * strings, is left alone for the rest of the process).
+ */
+import pg from "pg";
+import { JobdError } from "../../domain/errors.js";
+
+const INT8_OID = 20;
+
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID && format !== "binary"
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/** Connections per node by default: claims, writes and reads run in parallel up to this many. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** A pool on `connectionString` that parses bigints as numbers. */
+export function createPool(connectionString: string, max = DEFAULT_POOL_SIZE): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, types });
+  // An idle connection that dies (server restart, network) is dropped by the pool; the next query
+  // opens a new one. Without a listener the error would crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** The connection string without its password, for messages. */
+export function describeDatabase(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    url.password = "";
+    return url.toString();
+  } catch {
+    return "the configured database";
+  }
+}
+
+/** A failure to reach the database, as `unavailable` naming it (never its password). */
+export function unreachable(connectionString: string, cause: unknown): JobdError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new JobdError(
+    "unavailable",
+    `cannot use PostgreSQL at ${describeDatabase(connectionString)}: ${reason}`,
+  );
+}

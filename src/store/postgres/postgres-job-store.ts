@@ -1,0 +1,209 @@
+/**
+ * PostgresJobStore: several jobd nodes share one PostgreSQL database (DESIGN.md §1, §3).
+ *
+ * Every write is one transaction at READ COMMITTED: rows are locked (`FOR UPDATE`), the domain's pure
+ * transition is applied in JS, and the changed columns are written back in one batched UPDATE. Claims
+ * lock with `SKIP LOCKED`, so concurrent claimers on any number of nodes never share a job and never
+ * wait for each other. Commits are durable as the server's `fsync`/`synchronous_commit` make them
+ * (on by default: "power-loss").
+ *
+ * Known limits: no data-directory lock, so recovery may only reclaim expired leases (a `local:` worker
+ * may be another live node); jsonb does not keep object key order and refuses `\u0000` in strings;
+ * notifications are best effort (see job-notifier.ts).
+ */
+import type pg from "pg";
+import { isJobdError, notFound } from "../../domain/errors.js";
+import type { Job } from "../../domain/job.js";
+import { claim } from "../../domain/transitions.js";
+import type {
+  ClaimRequest,
+  CreateResult,
+  JobCounts,
+  JobFilter,
+  JobStore,
+  OptionalTransition,
+  QueryParams,
+  QueryResult,
+  StoreCapabilities,
+  Transition,
+} from "../job-store.js";
+import { emptyStatusCounts } from "../job-store.js";
+import { JobNotifier, type JobsAvailableListener } from "./job-notifier.js";
+import { type JobRow, jobFromRow, jobToRow } from "./job-row.js";
+import { JobSql } from "./job-sql.js";
+import { JobWriter } from "./job-writer.js";
+import { migrate } from "./migrations.js";
+import { type PgNames, pgNames } from "./pg-names.js";
+import { createPool, unreachable } from "./pg-pool.js";
+import { inSnapshot, inTransaction } from "./transactions.js";
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:5432/db` (`--database-url`). */
+  connectionString: string;
+  /** The schema holding jobd's tables (created if missing); default `jobd`. */
+  schema?: string;
+  /** Connections in this node's pool; default 10. */
+  poolSize?: number;
+}
+
+/** Jobs per locked page in `updateMany`: bounds memory, not atomicity (all pages are one transaction). */
+const UPDATE_PAGE_SIZE = 1_000;
+
+export class PostgresJobStore implements JobStore {
+  readonly backend = "postgres" as const;
+  readonly durability = "power-loss" as const;
+  readonly capabilities: StoreCapabilities = { persistent: true, singleNode: false, notifications: true };
+  readonly #pool: pg.Pool;
+  readonly #sql: JobSql;
+  readonly #writer: JobWriter;
+  readonly #notifier: JobNotifier;
+  #closing: Promise<void> | null = null;
+
+  private constructor(pool: pg.Pool, names: PgNames, connectionString: string) {
+    this.#pool = pool;
+    this.#sql = new JobSql(names);
+    this.#writer = new JobWriter(this.#sql);
+    this.#notifier = new JobNotifier(connectionString, names);
+  }
+
+  /** Connects and brings the schema up to date (race-safe across nodes); `unavailable` if it cannot. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresJobStore> {
+    const names = pgNames(options.schema);
+    const pool = createPool(options.connectionString, options.poolSize);
+    try {
+      await migrate(pool, names);
+    } catch (error) {
+      await pool.end();
+      throw isJobdError(error) ? error : unreachable(options.connectionString, error);
+    }
+    return new PostgresJobStore(pool, names, options.connectionString);
+  }
+
+  async save(job: Job): Promise<void> {
+    await this.#pool.query(this.#sql.upsert(), [JSON.stringify([jobToRow(job)])]);
+  }
+
+  async get(id: string): Promise<Job | null> {
+    const { rows } = await this.#pool.query<JobRow>(this.#sql.selectByIds(), [[id]]);
+    return rows[0] ? jobFromRow(rows[0]) : null;
+  }
+
+  list(): Promise<Job[]> {
+    return this.#selectAll(false);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(this.#sql.deleteById(), [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  getPending(): Promise<Job[]> {
+    return this.#selectAll(true);
+  }
+
+  async cleanup(olderThan: number): Promise<number> {
+    const { rowCount } = await this.#pool.query(this.#sql.deleteFinishedBefore(), [olderThan]);
+    return rowCount ?? 0;
+  }
+
+  async create(job: Job): Promise<CreateResult> {
+    const [result] = await this.createMany([job]);
+    return result as CreateResult;
+  }
+
+  createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
+    if (jobs.length === 0) return Promise.resolve([]);
+    return inTransaction(this.#pool, (client) => this.#writer.insert(client, jobs));
+  }
+
+  claim(request: ClaimRequest): Promise<Job[]> {
+    if (request.limit <= 0) return Promise.resolve([]);
+    const { workerId, leaseMs, now } = request;
+    return inTransaction(this.#pool, async (client) => {
+      const { sql, params } = this.#sql.claim(request);
+      const { rows } = await client.query<JobRow>(sql, params);
+      const changes = rows
+        .map(jobFromRow)
+        .map((job) => [job, claim(job, { workerId, leaseMs, now })] as const);
+      await this.#writer.write(client, changes);
+      return changes.map(([, claimed]) => claimed);
+    });
+  }
+
+  async nextRunAt(filter: Pick<JobFilter, "type" | "queue">): Promise<number | null> {
+    const { sql, params } = this.#sql.nextRunAt(filter);
+    const { rows } = await this.#pool.query<{ run_at: number | null }>(sql, params);
+    return rows[0]?.run_at ?? null;
+  }
+
+  update(id: string, transition: Transition): Promise<Job> {
+    return inTransaction(this.#pool, async (client) => {
+      const { rows } = await client.query<JobRow>(this.#sql.selectByIds(" FOR UPDATE"), [[id]]);
+      if (!rows[0]) throw notFound(id);
+      const before = jobFromRow(rows[0]);
+      const after = transition(before);
+      await this.#writer.write(client, [[before, after]]);
+      return after;
+    });
+  }
+
+  updateMany(filter: JobFilter, transition: OptionalTransition): Promise<Job[]> {
+    return inTransaction(this.#pool, async (client) => {
+      const updated: Job[] = [];
+      for (let afterId = "", more = true; more; ) {
+        const { sql, params } = this.#sql.lockPage(filter, afterId, UPDATE_PAGE_SIZE);
+        const { rows } = await client.query<JobRow>(sql, params);
+        const changes = rows.map(jobFromRow).flatMap((job) => {
+          const next = transition(job);
+          return next ? [[job, next] as const] : [];
+        });
+        await this.#writer.write(client, changes);
+        updated.push(...changes.map(([, next]) => next));
+        afterId = (rows.at(-1)?.id as string | undefined) ?? afterId;
+        more = rows.length === UPDATE_PAGE_SIZE;
+      }
+      return updated;
+    });
+  }
+
+  query({ limit, offset, ...filter }: QueryParams): Promise<QueryResult> {
+    const { page, total } = this.#sql.history(filter, limit, offset);
+    return inSnapshot(this.#pool, async (client) => {
+      const jobs = (await client.query<JobRow>(page.sql, page.params)).rows.map(jobFromRow);
+      const [count] = (await client.query<{ n: number }>(total.sql, total.params)).rows;
+      return { jobs, total: count?.n ?? 0 };
+    });
+  }
+
+  async counts(): Promise<JobCounts> {
+    const { rows } = await this.#pool.query<Pick<Job, "queue" | "status"> & { n: number }>(
+      this.#sql.countByQueueAndStatus(),
+    );
+    const result: JobCounts = { counts: emptyStatusCounts(), queues: {} };
+    for (const { queue, status, n } of rows) {
+      result.counts[status] += n;
+      result.queues[queue] ??= emptyStatusCounts();
+      result.queues[queue][status] += n;
+    }
+    return result;
+  }
+
+  onJobsAvailable(listener: JobsAvailableListener): () => void {
+    return this.#notifier.subscribe(listener);
+  }
+
+  /** Resolves once the listening connection is up: a test (or a careful caller) can then act. */
+  notificationsReady(): Promise<void> {
+    return this.#notifier.ready();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#notifier.close().then(() => this.#pool.end());
+    return this.#closing;
+  }
+
+  async #selectAll(pendingOnly: boolean): Promise<Job[]> {
+    const { rows } = await this.#pool.query<JobRow>(this.#sql.selectAll(pendingOnly));
+    return rows.map(jobFromRow);
+  }
+}

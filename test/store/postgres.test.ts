@@ -1,0 +1,164 @@
+/**
+ * PostgresJobStore: the conformance suite on a fresh schema per test, plus what only PostgreSQL
+ * promises: several nodes (store instances) sharing one table, race-safe migrations, notifications.
+ *
+ * Needs PostgreSQL at JOBD_TEST_DATABASE_URL (default postgres://$PGUSER@127.0.0.1:5432/test); CI starts
+ * it. When it is unreachable this file fails saying so, unless JOBD_TEST_BACKENDS leaves postgres out.
+ */
+import pg from "pg";
+import { afterAll, describe, expect, onTestFinished, test } from "vitest";
+import type { Job } from "../../src/domain/job.js";
+import { failAttempt } from "../../src/domain/transitions.js";
+import { migrate } from "../../src/store/postgres/migrations.js";
+import { pgNames } from "../../src/store/postgres/pg-names.js";
+import { createPool } from "../../src/store/postgres/pg-pool.js";
+import { PostgresJobStore } from "../../src/store/postgres/postgres-job-store.js";
+import { HOUR, makeJob, makeJobs, SECOND, T0 } from "../support/job-factory.js";
+import { backendSelected, runJobStoreConformance } from "./conformance/index.js";
+
+const DATABASE_URL =
+  process.env.JOBD_TEST_DATABASE_URL ?? `postgres://${process.env.PGUSER ?? "postgres"}@127.0.0.1:5432/test`;
+const selected = backendSelected("postgres");
+
+/** Fails the whole file with a message that says what is missing, instead of 50 connection errors. */
+async function assertReachable(): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.end();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${DATABASE_URL} (${(error as Error).message}). Start it (CI does), ` +
+        "point JOBD_TEST_DATABASE_URL at one, or leave postgres out of JOBD_TEST_BACKENDS.",
+    );
+  }
+}
+if (selected) await assertReachable();
+
+const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+afterAll(() => admin.end());
+
+let schemas = 0;
+/** A schema of its own for the running test, dropped after it passes and kept (named) when it fails. */
+function freshSchema(): string {
+  const schema = `jobd_test_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
+  onTestFinished(async ({ task }) => {
+    if (task.result?.state === "fail") console.warn(`kept schema ${schema} of failed test "${task.name}"`);
+    else await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+  return schema;
+}
+
+const openNode = (schema: string) =>
+  PostgresJobStore.open({ connectionString: DATABASE_URL, schema, poolSize: 4 });
+
+/** Opens `count` stores ("nodes") on one fresh schema, closed when the test ends. */
+async function openNodes(count: number): Promise<PostgresJobStore[]> {
+  const schema = freshSchema();
+  const nodes = await Promise.all(Array.from({ length: count }, () => openNode(schema)));
+  onTestFinished(async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+  });
+  return nodes;
+}
+
+runJobStoreConformance("postgres", async () => {
+  const schema = freshSchema();
+  return { store: await openNode(schema), reopen: () => openNode(schema), cleanup: async () => {} };
+});
+
+describe.skipIf(!selected)("PostgresJobStore", () => {
+  test("declares a persistent, multi-node, power-loss store with notifications", async () => {
+    const [store] = await openNodes(1);
+    expect([store?.backend, store?.durability, store?.capabilities]).toEqual([
+      "postgres",
+      "power-loss",
+      { persistent: true, singleNode: false, notifications: true },
+    ]);
+  });
+
+  test("two nodes claiming concurrently from one table never share a job", async () => {
+    const [a, b] = (await openNodes(2)) as [PostgresJobStore, PostgresJobStore];
+    await a.createMany(makeJobs(1_000, (i) => ({ priority: i % 7, queue: `q${i % 2}` })));
+    const drain = async (node: PostgresJobStore, workerId: string) => {
+      const claimed: Job[] = [];
+      for (;;) {
+        const jobs = await node.claim({ workerId, now: T0, limit: 25, leaseMs: 30 * SECOND });
+        if (jobs.length === 0) return claimed;
+        claimed.push(...jobs);
+      }
+    };
+    const claims = await Promise.all([a, b, a, b].map((node, i) => drain(node, `node${i % 2}:w${i}`)));
+    const claimed = claims.flat();
+    expect(claimed).toHaveLength(1_000);
+    expect(new Set(claimed.map((job) => job.id)).size).toBe(1_000);
+    expect(claims.every((jobs) => jobs.length > 0)).toBe(true);
+    const stored = new Map((await b.list()).map((job) => [job.id, job.workerId]));
+    for (const job of claimed) expect(stored.get(job.id)).toBe(job.workerId);
+  });
+
+  test("migrations run once when several nodes start together, and are idempotent after", async () => {
+    const names = pgNames(freshSchema());
+    const pools = [createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2)];
+    onTestFinished(async () => {
+      await Promise.all(pools.map((pool) => pool.end()));
+    });
+    const applied = await Promise.all(pools.map((pool) => migrate(pool, names)));
+    expect(applied.filter((versions) => versions.length > 0)).toEqual([[1]]);
+    expect(await migrate(pools[0] as pg.Pool, names)).toEqual([]);
+    const { rows } = await admin.query(`SELECT version FROM ${names.migrations}`);
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  test("a schema migrated by a newer jobd is refused with a clear message", async () => {
+    const schema = freshSchema();
+    await (await openNode(schema)).close();
+    await admin.query(`INSERT INTO "${schema}".schema_migrations VALUES (999, 'future', 0)`);
+    await expect(openNode(schema)).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringMatching(/version 999, newer than this jobd knows/),
+    });
+  });
+
+  test("an unreachable database is `unavailable`, named without its password", async () => {
+    const error = await PostgresJobStore.open({
+      connectionString: "postgres://jobd:s3cret@127.0.0.1:1/x",
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "unavailable", message: expect.stringContaining("127.0.0.1:1") });
+    expect((error as Error).message).not.toContain("s3cret");
+  });
+
+  test("a schema name that would need quoting is refused", async () => {
+    await expect(openNode('jobs"; DROP TABLE x; --')).rejects.toMatchObject({ code: "invalid_request" });
+  });
+
+  test("jobs queued on one node wake another node's listener with their due time", async () => {
+    const [a, b] = (await openNodes(2)) as [PostgresJobStore, PostgresJobStore];
+    const heard: number[] = [];
+    let wake: () => void = () => {};
+    const unsubscribe = b.onJobsAvailable((runAt) => {
+      heard.push(runAt);
+      wake();
+    });
+    await b.notificationsReady();
+    const next = () => new Promise<void>((resolve) => (wake = resolve));
+
+    let woken = next();
+    await a.createMany([makeJob({ runAt: T0 + HOUR }), makeJob({ runAt: T0 + 2 * HOUR })]);
+    await woken;
+    expect(heard).toEqual([T0 + HOUR]);
+
+    const [claimed] = await a.claim({ workerId: "a", now: T0 + HOUR, limit: 1, leaseMs: 30 * SECOND });
+    woken = next();
+    const retried = await a.update(claimed?.id as string, (job) =>
+      failAttempt(job, { now: T0 + HOUR, error: "boom", random: () => 0.5 }),
+    );
+    await woken;
+    expect(heard).toEqual([T0 + HOUR, retried.runAt]);
+
+    unsubscribe();
+    await a.create(makeJob());
+    await a.query({ limit: 1, offset: 0 }); // a round trip after the commit: time for a stray notification
+    expect(heard).toHaveLength(2);
+  });
+});
