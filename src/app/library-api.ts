@@ -1,0 +1,91 @@
+/**
+ * The library's view of the queue in the wire format (DESIGN.md §7): create bodies in, `JobJson` out,
+ * history filters as single values or lists, and listeners that receive `JobJson`.
+ */
+import { type JobJson, type JobStatus, toJobJson } from "../domain/job.js";
+import type { JobListener } from "../queue/job-events.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import type { JobEventName } from "../queue/job-queue-api.js";
+import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema } from "../schemas/api.js";
+import type { CreateJobBody } from "../schemas/job.js";
+import { compileValidator } from "../schemas/validate.js";
+
+/** `history()`'s filter: each of status/type/queue one value or a list, as the REST API's comma lists. */
+export interface HistoryQuery {
+  status?: JobStatus | JobStatus[];
+  type?: string | string[];
+  queue?: string | string[];
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of history, newest first, as `GET /api/jobs/history` answers. */
+export interface HistoryPage {
+  jobs: JobJson[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type JobJsonListener = (job: JobJson) => void;
+
+const checkHistory = compileValidator(HistoryQuerySchema, "query");
+const asList = <T>(value: T | T[] | undefined): T[] | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
+
+/** The wire-format operations a JobdServer offers on top of its JobQueue. */
+export class LibraryApi {
+  private readonly listeners = new Map<JobJsonListener, JobListener>();
+
+  /** `queue`: the engine, the same object the HTTP API uses. */
+  constructor(readonly queue: JobQueue) {}
+
+  /** Durable when it resolves; returns the stored job when the idempotency key already existed. */
+  async enqueue(body: CreateJobBody): Promise<JobJson> {
+    return toJobJson((await this.queue.enqueue(body)).job);
+  }
+
+  /** All or none, in order. */
+  async enqueueMany(bodies: CreateJobBody[]): Promise<JobJson[]> {
+    return (await this.queue.enqueueMany(bodies)).map((result) => toJobJson(result.job));
+  }
+
+  async get(id: string): Promise<JobJson> {
+    return toJobJson(await this.queue.get(id));
+  }
+
+  async history(query: HistoryQuery = {}): Promise<HistoryPage> {
+    const checked = checkHistory({
+      ...query,
+      status: asList(query.status),
+      type: asList(query.type),
+      queue: asList(query.queue),
+    });
+    const limit = checked.limit ?? DEFAULT_HISTORY_LIMIT;
+    const offset = checked.offset ?? 0;
+    const { status, type, queue } = checked;
+    const page = await this.queue.history({ status, type, queue, limit, offset });
+    return { jobs: page.jobs.map(toJobJson), total: page.total, limit, offset };
+  }
+
+  /** failed | cancelled → queued (else `conflict`); returns the job as queued again. */
+  async retry(id: string): Promise<JobJson> {
+    return toJobJson(await this.queue.retry(id));
+  }
+
+  /** queued | processing → cancelled (a running in-process handler sees its signal fire). */
+  async cancel(id: string): Promise<JobJson> {
+    return toJobJson(await this.queue.cancel(id));
+  }
+
+  on(event: JobEventName, listener: JobJsonListener): void {
+    const wrapped = this.listeners.get(listener) ?? ((job) => listener(toJobJson(job)));
+    this.listeners.set(listener, wrapped);
+    this.queue.on(event, wrapped);
+  }
+
+  off(event: JobEventName, listener: JobJsonListener): void {
+    const wrapped = this.listeners.get(listener);
+    if (wrapped) this.queue.off(event, wrapped);
+  }
+}
