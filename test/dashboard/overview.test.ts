@@ -1,0 +1,89 @@
+/**
+ * The overview against a real `jobd serve`: counts by state and queue change live (SSE, no reload)
+ * as jobs are submitted, completed and failed over HTTP; the chart counts them; the server facts show.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, waitForText } from "./support/browser.js";
+import { JobdHttp } from "./support/jobd-http.js";
+import { type JobdProcess, startJobd } from "./support/jobd-process.js";
+
+let server: JobdProcess;
+let browser: Browser;
+let http: JobdHttp;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startJobd(), launchChromium()]);
+  http = new JobdHttp(server.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const count = (status: string) => `.counts [data-status="${status}"] .count-value`;
+
+/** Opens the overview and marks the window, so a reload would be noticed. */
+async function openOverview(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/`);
+  await waitForText(page, "#live", "Live");
+  await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+  return page;
+}
+
+describe("overview", () => {
+  it("updates the counts by state and by queue live, without reloading", async () => {
+    const page = await openOverview();
+    await waitForText(page, count("queued"), "0");
+
+    await http.submitMany([1, 2, 3].map((n) => ({ type: "live.mail", queue: "mail", payload: { n } })));
+    await waitForText(page, count("queued"), "3");
+    await waitForText(page, 'tr[data-queue="mail"] td:nth-of-type(1)', "3");
+
+    const [first, second] = await http.lease("live.mail", "w1", 2);
+    await waitForText(page, count("processing"), "2");
+    await http.complete(first!, { ok: true });
+    await http.fail(second!, "mailbox full");
+    await waitForText(page, count("completed"), "1");
+    await waitForText(page, count("failed"), "1");
+    await waitForText(page, count("queued"), "1");
+    await waitForText(page, 'tr[data-queue="mail"] td:nth-of-type(3)', "1");
+
+    await waitForText(page, ".throughput figcaption", /^1 completed and 1 failed in the last 10 minutes/);
+    expect(await page.locator(".chart rect").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    await page.close();
+  });
+
+  it("shows the backend, the durability level and the last recovery result", async () => {
+    const page = await openOverview();
+    await waitForText(page, '[data-fact="backend"]', "memory");
+    await waitForText(page, '[data-fact="durability"]', /^none/);
+    await waitForText(
+      page,
+      '[data-fact="recovery"]',
+      "0 recovered, 0 requeued, 0 failed, 0 retried, 0 pruned",
+    );
+    await page.close();
+  });
+
+  it("has landmarks, a live region for the counts, and loads nothing from elsewhere", async () => {
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(server.url) && !request.url().startsWith("data:"))
+        foreign.push(request.url());
+    });
+    await page.goto(`${server.url}/`);
+    await waitForText(page, "#live", "Live");
+    expect(await page.locator("header nav[aria-label='Main']").count()).toBe(1);
+    expect(await page.locator("main#main h2").textContent()).toBe("Overview");
+    expect(await page.locator(".counts").getAttribute("aria-live")).toBe("polite");
+    expect(await page.locator("nav a[aria-current='page']").textContent()).toBe("Overview");
+    expect(foreign).toEqual([]);
+    await page.close();
+  });
+});
