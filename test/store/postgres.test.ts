@@ -7,8 +7,10 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, onTestFinished, test } from "vitest";
+import { DEFAULT_PERSISTENCE_CONFIG } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { failAttempt } from "../../src/domain/transitions.js";
+import { openStore } from "../../src/store/create-store.js";
 import { migrate } from "../../src/store/postgres/migrations.js";
 import { pgNames } from "../../src/store/postgres/pg-names.js";
 import { createPool } from "../../src/store/postgres/pg-pool.js";
@@ -126,6 +128,17 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "unavailable", message: expect.stringContaining("127.0.0.1:1") });
     expect((error as Error).message).not.toContain("s3cret");
+  });
+
+  test("openStore opens it from --database-url, and asks for one when it is missing", async () => {
+    const config = { ...DEFAULT_PERSISTENCE_CONFIG, enabled: true, backend: "postgres" as const };
+    const store = await openStore({ ...config, databaseUrl: DATABASE_URL });
+    onTestFinished(() => store.close());
+    expect(store.backend).toBe("postgres");
+    await expect(openStore(config)).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringContaining("--database-url"),
+    });
   });
 
   test("a schema name that would need quoting is refused", async () => {

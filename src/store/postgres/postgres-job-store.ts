@@ -12,7 +12,7 @@
  * notifications are best effort (see job-notifier.ts).
  */
 import type pg from "pg";
-import { isJobdError, notFound } from "../../domain/errors.js";
+import { invalid, isJobdError, notFound } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
 import { claim } from "../../domain/transitions.js";
 import type {
@@ -38,8 +38,8 @@ import { createPool, unreachable } from "./pg-pool.js";
 import { inSnapshot, inTransaction } from "./transactions.js";
 
 export interface PostgresStoreOptions {
-  /** `postgres://user@host:5432/db` (`--database-url`). */
-  connectionString: string;
+  /** `postgres://user@host:5432/db` (`--database-url`); required. */
+  connectionString: string | undefined;
   /** The schema holding jobd's tables (created if missing); default `jobd`. */
   schema?: string;
   /** Connections in this node's pool; default 10. */
@@ -67,16 +67,18 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Connects and brings the schema up to date (race-safe across nodes); `unavailable` if it cannot. */
-  static async open(options: PostgresStoreOptions): Promise<PostgresJobStore> {
-    const names = pgNames(options.schema);
-    const pool = createPool(options.connectionString, options.poolSize);
+  static async open({ connectionString, schema, poolSize }: PostgresStoreOptions): Promise<PostgresJobStore> {
+    if (!connectionString)
+      throw invalid("the postgres backend needs a database URL (--database-url or JOBD_DATABASE_URL)");
+    const names = pgNames(schema);
+    const pool = createPool(connectionString, poolSize);
     try {
       await migrate(pool, names);
     } catch (error) {
       await pool.end();
-      throw isJobdError(error) ? error : unreachable(options.connectionString, error);
+      throw isJobdError(error) ? error : unreachable(connectionString, error);
     }
-    return new PostgresJobStore(pool, names, options.connectionString);
+    return new PostgresJobStore(pool, names, connectionString);
   }
 
   async save(job: Job): Promise<void> {
