@@ -30,7 +30,11 @@ export async function openStore(
     case "memory":
       return MemoryJobStore.open();
     case "json":
-      return JsonJobStore.open({ dataDir: config.storagePath, autoSaveInterval: config.autoSaveInterval, ...options });
+      return JsonJobStore.open({
+        dataDir: config.storagePath,
+        autoSaveInterval: config.autoSaveInterval,
+        ...options,
+      });
     case "sqlite":
       return SqliteJobStore.open({ dataDir: config.storagePath, sync: config.sqliteSync });
     case "postgres":

@@ -38,6 +38,7 @@ export abstract class IndexedJobStore implements JobStore {
   abstract readonly durability: Durability;
   abstract readonly capabilities: StoreCapabilities;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   protected constructor(
     protected readonly index: JobIndex,
@@ -155,9 +156,14 @@ export abstract class IndexedJobStore implements JobStore {
     return this.run(() => this.index.counts());
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
     this.closed = true;
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Runs once, when new operations are already refused: makes everything durable and lets go of files. */
+  protected async shutdown(): Promise<void> {
     await this.log.close();
   }
 
