@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { JobQueueApi } from "../queue/job-queue-api.js";
 import { apiPlugin } from "./api-plugin.js";
+import { dashboardPlugin } from "./dashboard-plugin.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-parser.js";
 import { openApiOptions } from "./openapi.js";
@@ -53,6 +54,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(healthRoutes, { isReady: deps.isReady });
   app.register(metricsRoutes, { queue: deps.queue });
   app.register(apiPlugin, { ...deps, prefix: "/api" });
-  // DASHBOARD: the dashboard engineer's src/http/dashboard-plugin.ts registers here at "/".
+  app.register(dashboardPlugin);
   return app as unknown as FastifyInstance;
 }
