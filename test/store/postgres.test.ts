@@ -99,6 +99,19 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     for (const job of claimed) expect(stored.get(job.id)).toBe(job.workerId);
   });
 
+  test("concurrent single creates commit together, and one bad job fails alone", async () => {
+    const [store] = (await openNodes(1)) as [PostgresJobStore];
+    const stored = makeJob();
+    await store.create(stored);
+    const jobs = [...makeJobs(10), { ...stored, payload: "same id" }, ...makeJobs(10)];
+    const results = await Promise.allSettled(jobs.map((job) => store.create(job)));
+    expect(results.map((r) => r.status)).toEqual(
+      jobs.map((job) => (job.id === stored.id ? "rejected" : "fulfilled")),
+    );
+    expect((await store.counts()).counts.queued).toBe(21);
+    expect(await store.get(stored.id)).toEqual(stored);
+  });
+
   test("migrations run once when several nodes start together, and are idempotent after", async () => {
     const names = pgNames(freshSchema());
     const pools = [createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2)];

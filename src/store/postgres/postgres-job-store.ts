@@ -28,6 +28,7 @@ import type {
   Transition,
 } from "../job-store.js";
 import { emptyStatusCounts } from "../job-store.js";
+import { CreateBatcher } from "./create-batcher.js";
 import { JobNotifier, type JobsAvailableListener } from "./job-notifier.js";
 import { type JobRow, jobFromRow, jobToRow } from "./job-row.js";
 import { JobSql } from "./job-sql.js";
@@ -57,6 +58,7 @@ export class PostgresJobStore implements JobStore {
   readonly #sql: JobSql;
   readonly #writer: JobWriter;
   readonly #notifier: JobNotifier;
+  readonly #creates = new CreateBatcher((jobs) => this.createMany(jobs));
   #closing: Promise<void> | null = null;
 
   private constructor(pool: pg.Pool, names: PgNames, connectionString: string) {
@@ -108,9 +110,8 @@ export class PostgresJobStore implements JobStore {
     return rowCount ?? 0;
   }
 
-  async create(job: Job): Promise<CreateResult> {
-    const [result] = await this.createMany([job]);
-    return result as CreateResult;
+  create(job: Job): Promise<CreateResult> {
+    return this.#creates.create(job);
   }
 
   createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
