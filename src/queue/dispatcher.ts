@@ -3,10 +3,10 @@
  * worker `local:<server instance id>`), in the store's claim order (highest priority first), up to the
  * free slots of `concurrency` (and of the optional per-queue limits) in one claim call.
  *
- * No busy polling: the dispatcher wakes when a job is queued in this process (WorkSignal), when a run
- * finishes (a slot is free), and by ONE timer for the next due job (`store.nextRunAt`). Only stores
- * shared with other servers (not `singleNode`: PostgreSQL) are also looked at every `pollMs`, since
- * their jobs may be queued by another server.
+ * No busy polling: the dispatcher wakes when a job is queued (WorkSignal: in this process, or another
+ * server's work announced by the store's notifications), when a run finishes (a slot is free), and by
+ * ONE timer for the next due job (`store.nextRunAt`). Only stores shared with other servers (not
+ * `singleNode`: PostgreSQL) are also looked at every `pollMs`, as the fallback for missed notifications.
  */
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
@@ -17,7 +17,7 @@ import { DueTimer } from "./due-timer.js";
 import type { Executor } from "./executor.js";
 import type { HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
-import type { WorkSignal } from "./work-signal.js";
+import type { WorkHint, WorkSignal } from "./work-signal.js";
 
 export interface DispatcherOptions {
   store: JobStore;
@@ -100,11 +100,11 @@ export class Dispatcher {
     return this.running;
   }
 
-  private onQueued(job: Job): void {
-    if (!this.options.registry.get(job.type)) return;
-    this.knownQueues.add(job.queue);
-    if (job.runAt <= this.options.clock.now()) this.wake();
-    else this.timer.armAt(job.runAt);
+  private onQueued(work: WorkHint): void {
+    if (work.type !== undefined && !this.options.registry.get(work.type)) return;
+    if (work.queue !== undefined) this.knownQueues.add(work.queue);
+    if (work.runAt <= this.options.clock.now()) this.wake();
+    else this.timer.armAt(work.runAt);
   }
 
   private pump(): void {

@@ -26,8 +26,10 @@ import { WorkSignal } from "./work-signal.js";
 export const DEFAULT_CONCURRENCY = 10;
 /** In-process leases: renewed every 10 s, so a crash on a shared store frees the job within ~30 s. */
 export const LOCAL_LEASE_MS = 30_000;
-/** Stores shared with other servers are looked at this often for their jobs. */
+/** Stores shared with other servers are looked at this often for their jobs (without notifications). */
 export const SHARED_STORE_POLL_MS = 1_000;
+/** With notifications, polling is only the fallback for a missed one. */
+export const NOTIFIED_STORE_POLL_MS = 5_000;
 
 export interface JobQueueOptions {
   store: JobStore;
@@ -64,6 +66,7 @@ export class JobQueue implements JobQueueApi {
   private readonly keeper: LeaseKeeper;
   private readonly closing = new AbortController();
   private shutdownPromise: Promise<void> | undefined;
+  private unsubscribeStore: (() => void) | undefined;
 
   constructor(options: JobQueueOptions) {
     const log = options.log ?? pino({ enabled: false });
@@ -86,7 +89,7 @@ export class JobQueue implements JobQueueApi {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       queueConcurrency: options.queueConcurrency ?? {},
       leaseMs: LOCAL_LEASE_MS,
-      pollMs: this.store.capabilities.singleNode ? 0 : SHARED_STORE_POLL_MS,
+      pollMs: this.pollMs(),
     });
   }
 
@@ -101,10 +104,19 @@ export class JobQueue implements JobQueueApi {
     progressed: (job) => this.events.emit("progress", job),
   };
 
-  /** Starts running due jobs with the in-process handlers (after recovery). */
+  /** Starts running due jobs with the in-process handlers (after recovery). Idempotent. */
   async start(): Promise<void> {
+    if (this.unsubscribeStore) return;
+    this.unsubscribeStore =
+      this.store.onJobsAvailable?.((runAt) => this.work.notify({ runAt })) ?? (() => {});
     this.keeper.start();
     await this.dispatcher.start();
+  }
+
+  private pollMs(): number {
+    const { singleNode, notifications } = this.store.capabilities;
+    if (singleNode) return 0;
+    return notifications && this.store.onJobsAvailable ? NOTIFIED_STORE_POLL_MS : SHARED_STORE_POLL_MS;
   }
 
   /**
@@ -115,6 +127,7 @@ export class JobQueue implements JobQueueApi {
   shutdown(timeoutMs: number): Promise<void> {
     this.shutdownPromise ??= (async () => {
       this.closing.abort();
+      this.unsubscribeStore?.();
       await this.dispatcher.stop();
       await this.executor.drain(timeoutMs);
       await this.keeper.stop();

@@ -47,8 +47,8 @@ function waitForWork(filter: WorkFilter, deadline: number, deps: LeasePollDeps, 
     const wakeAt = (time: number) => {
       if (!settled) timer.armAt(time);
     };
-    const unsubscribe = deps.work.subscribe((job) => {
-      if (matchesWork(filter, job)) wakeAt(job.runAt);
+    const unsubscribe = deps.work.subscribe((work) => {
+      if (matchesWork(filter, work)) wakeAt(work.runAt);
     });
     signal?.addEventListener("abort", done, { once: true });
     wakeAt(deadline);

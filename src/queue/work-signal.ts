@@ -1,9 +1,15 @@
 /**
- * "A job became queued": the JobQueue announces it here (on create, retry, requeue by recovery), and the
- * dispatcher and long-polling leases listen, so they wake as soon as matching work exists instead of
- * polling the store.
+ * "A job became queued": the JobQueue announces it here (on create, retry, requeue by recovery, and — on
+ * stores with notifications — when another server queued work), and the dispatcher and long-polling
+ * leases listen, so they wake as soon as matching work exists instead of polling the store.
  */
-import type { Job } from "../domain/job.js";
+
+/** Queued work: when it is due, and, when known, its type and queue (another server's work: unknown). */
+export interface WorkHint {
+  runAt: number;
+  type?: string;
+  queue?: string;
+}
 
 /** Which jobs a listener is interested in; absent lists mean any. */
 export interface WorkFilter {
@@ -11,11 +17,13 @@ export interface WorkFilter {
   queues?: readonly string[];
 }
 
-/** Told about every job that became queued, with its `runAt`. */
-export type WorkListener = (job: Job) => void;
+/** Told about every job that became queued. */
+export type WorkListener = (work: WorkHint) => void;
 
-export const matchesWork = (filter: WorkFilter, job: Job): boolean =>
-  (!filter.types || filter.types.includes(job.type)) && (!filter.queues || filter.queues.includes(job.queue));
+/** True when the work may be of interest: an unknown type or queue matches every filter. */
+export const matchesWork = (filter: WorkFilter, work: WorkHint): boolean =>
+  (!filter.types || work.type === undefined || filter.types.includes(work.type)) &&
+  (!filter.queues || work.queue === undefined || filter.queues.includes(work.queue));
 
 /** A tiny pub/sub of queued jobs. */
 export class WorkSignal {
@@ -27,7 +35,7 @@ export class WorkSignal {
     return () => this.listeners.delete(listener);
   }
 
-  notify(job: Job): void {
-    for (const listener of this.listeners) listener(job);
+  notify(work: WorkHint): void {
+    for (const listener of this.listeners) listener(work);
   }
 }
