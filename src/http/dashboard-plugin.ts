@@ -53,7 +53,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
   const index = path.join(dir, "index.html");
   if (!existsSync(index)) {
     app.log.warn({ dir }, "dashboard not built; run `npm run build`");
-    app.get("/", async (_request, reply) =>
+    app.get("/", { schema: { hide: true } }, async (_request, reply) =>
       reply
         .code(503)
         .type("text/plain; charset=utf-8")
@@ -66,7 +66,9 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
   for (const name of existsSync(assetsDir) ? readdirSync(assetsDir) : []) {
     routes.push([`/assets/${name}`, loadAsset(path.join(assetsDir, name), IMMUTABLE, {})]);
   }
-  for (const [url, asset] of routes) app.get(url, (request, reply) => send(request, reply, asset));
+  for (const [url, asset] of routes) {
+    app.get(url, { schema: { hide: true } }, (request, reply) => send(request, reply, asset)); // Not in OpenAPI.
+  }
 };
 
 export default dashboardPlugin;

@@ -41,10 +41,11 @@ describe("overview", () => {
     await waitForText(page, count("queued"), "3");
     await waitForText(page, 'tr[data-queue="mail"] td:nth-of-type(1)', "3");
 
-    const [first, second] = await http.lease("live.mail", "w1", 2);
+    const first = await http.leaseOne("live.mail");
+    const second = await http.leaseOne("live.mail");
     await waitForText(page, count("processing"), "2");
-    await http.complete(first!, { ok: true });
-    await http.fail(second!, "mailbox full");
+    await http.complete(first, { ok: true });
+    await http.fail(second, "mailbox full");
     await waitForText(page, count("completed"), "1");
     await waitForText(page, count("failed"), "1");
     await waitForText(page, count("queued"), "1");

@@ -63,11 +63,16 @@ export class JobdHttp {
     return (await this.call<{ job: JobJson }>("POST", `/api/jobs/${job.id}/fail`, body)).job;
   }
 
+  /** Leases the next due job of `type`; throws when there is none. */
+  async leaseOne(type: string, workerId = "test-worker"): Promise<JobJson> {
+    const [job] = await this.lease(type, workerId);
+    if (!job) throw new Error(`no due ${type} job to lease`);
+    return job;
+  }
+
   /** Submits one job of `type` and fails it through a remote worker. */
   async submitFailed(type: string, error: string, extra: Record<string, unknown> = {}): Promise<JobJson> {
     await this.submit({ type, ...extra });
-    const [leased] = await this.lease(type, "test-worker");
-    if (!leased) throw new Error(`no ${type} job to lease`);
-    return this.fail(leased, error);
+    return this.fail(await this.leaseOne(type), error);
   }
 }
