@@ -112,6 +112,17 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     expect(await store.get(stored.id)).toEqual(stored);
   });
 
+  test("U+0000, which PostgreSQL text cannot hold: kept in JSON, replaced in errors, refused in keys", async () => {
+    const [store] = (await openNodes(1)) as [PostgresJobStore];
+    const job = makeJob({ payload: { s: "a\u0000b" }, status: "failed", error: "bad\u0000byte" });
+    await store.save(job);
+    expect(await store.get(job.id)).toEqual({ ...job, error: "bad\uFFFDbyte" });
+    await expect(store.create(makeJob({ idempotencyKey: "k\u0000" }))).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringContaining('"idempotency_key"'),
+    });
+  });
+
   test("migrations run once when several nodes start together, and are idempotent after", async () => {
     const names = pgNames(freshSchema());
     const pools = [createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2), createPool(DATABASE_URL, 2)];

@@ -7,6 +7,7 @@
  * JSON fields travel inside it as JSON *text* and are cast to `json` in SQL: that keeps them exactly as
  * serialized — `\u0000` in a string included, which jsonb (and de-escaping into text) would refuse.
  */
+import { invalid } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
 import { FIELD_COLUMNS, type JobColumn } from "../job-columns.js";
 
@@ -62,7 +63,20 @@ export function jobToRow(job: Job, only?: readonly JobColumn[]): Partial<JobRow>
   for (const [field, column] of FIELD_COLUMNS) {
     if (only && column !== "id" && !only.includes(column)) continue;
     // `undefined` (e.g. a completion without a result) is stored as JSON null.
-    row[column] = JSON_COLUMNS.has(column) ? JSON.stringify(job[field] ?? null) : job[field];
+    row[column] = JSON_COLUMNS.has(column)
+      ? JSON.stringify(job[field] ?? null)
+      : textSafe(column, job[field]);
   }
   return row;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000. In an error message it becomes U+FFFD (the message stays readable
+ * and the failure is still recorded); in a value that identifies something (idempotency key, worker id)
+ * changing it would change the identity, so it is refused, naming the field.
+ */
+function textSafe(column: JobColumn, value: unknown): unknown {
+  if (typeof value !== "string" || !value.includes("\u0000")) return value;
+  if (column === "error") return value.replaceAll("\u0000", "\uFFFD");
+  throw invalid(`"${column}" cannot contain the character U+0000 with the postgres backend`);
 }
