@@ -114,11 +114,15 @@ function start(): void {
       view?.onJobEvent?.(name, job);
     },
     state(state) {
-      liveElement.textContent = LIVE_TEXT[state];
-      liveElement.dataset.state = state;
+      showLiveState(state);
       if (state === "live") void refreshStats(); // Events may have been missed while away.
     },
   });
+}
+
+function showLiveState(state: LiveState): void {
+  liveElement.textContent = LIVE_TEXT[state];
+  liveElement.dataset.state = state;
 }
 
 /** A 401 anywhere: stop everything and ask for the token (once, however many calls were refused). */
@@ -126,6 +130,7 @@ function askForToken(): void {
   if (asking) return;
   asking = true;
   stopEvents?.();
+  showLiveState("unauthorized");
   view?.dispose?.();
   view = null;
   const refused = readToken() !== null;
