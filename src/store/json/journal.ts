@@ -42,6 +42,8 @@ export class Journal implements ChangeLog {
   private failure: Error | null = null;
   /** Bytes appended (written or waiting) since the journal was last emptied. */
   private appendedBytes: number;
+  /** Of those, the bytes already in the file. */
+  private writtenBytes: number;
 
   private constructor(
     private readonly path: string,
@@ -49,6 +51,7 @@ export class Journal implements ChangeLog {
     size: number,
   ) {
     this.appendedBytes = size;
+    this.writtenBytes = size;
   }
 
   /** Opens `path` for appending, cutting it to `validLength` bytes (a torn tail load() skipped). */
@@ -112,15 +115,18 @@ export class Journal implements ChangeLog {
     await this.handle.close();
   }
 
+  /** Drops the first `mark` bytes of the file; lines still waiting are not in it yet and stay waiting. */
   private async cut(mark: number): Promise<void> {
-    const rest = this.appendedBytes - mark;
+    const rest = this.writtenBytes - mark;
     if (rest === 0) {
       await this.handle.truncate(0);
       await this.handle.datasync();
     } else {
       const reader = await open(this.path, constants.O_RDONLY);
       const tail = Buffer.alloc(rest);
-      await reader.read(tail, 0, rest, mark).finally(() => reader.close());
+      const { bytesRead } = await reader.read(tail, 0, rest, mark).finally(() => reader.close());
+      if (bytesRead !== rest)
+        throw new Error(`${this.path} is shorter than the ${this.writtenBytes} bytes written`);
       const temp = `${this.path}.tmp`;
       const writer = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
       await writer.writeFile(tail);
@@ -131,7 +137,8 @@ export class Journal implements ChangeLog {
       await this.handle.close();
       this.handle = await open(this.path, constants.O_WRONLY | constants.O_APPEND, FILE_MODE);
     }
-    this.appendedBytes = rest;
+    this.writtenBytes -= mark;
+    this.appendedBytes -= mark;
   }
 
   private startRounds(): void {
@@ -150,10 +157,12 @@ export class Journal implements ChangeLog {
   private async writeRound(round: Round): Promise<void> {
     this.writing = round;
     try {
+      const bytes = Buffer.from(round.lines.join(""));
       await this.guard(async () => {
-        await this.handle.writeFile(round.lines.join(""));
+        await this.handle.writeFile(bytes);
         await this.handle.datasync();
       });
+      this.writtenBytes += bytes.length;
       round.settle();
     } catch {
       round.settle(this.refusal());
