@@ -1,0 +1,34 @@
+/**
+ * Writes the results into docs/: only the text between the compare markers of docs/benchmarks.md (the
+ * file is shared; the markers are appended when missing), and docs/benchmarks-compare.svg.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchResults } from "../results.js";
+import { renderCompareSection } from "./markdown.js";
+import { renderCompareSvg } from "./svg.js";
+
+const DOCS_DIR = fileURLToPath(new URL("../../../docs/", import.meta.url));
+const START_MARKER = "<!-- compare:start -->";
+const END_MARKER = "<!-- compare:end -->";
+
+/** Replaces what lies between the markers (adding them at the end when missing). */
+export function replaceBetweenMarkers(document: string, section: string): string {
+  const start = document.indexOf(START_MARKER);
+  const end = document.indexOf(END_MARKER);
+  const block = `${START_MARKER}\n${section.trimEnd()}\n${END_MARKER}`;
+  if (start === -1 || end === -1 || end < start) {
+    return `${document.trimEnd()}${document.trim() ? "\n\n" : ""}${block}\n`;
+  }
+  return document.slice(0, start) + block + document.slice(end + END_MARKER.length);
+}
+
+/** Updates docs/benchmarks.md's compare section and docs/benchmarks-compare.svg. */
+export function writeCompareDocs(results: BenchResults): void {
+  const markdownPath = path.join(DOCS_DIR, "benchmarks.md");
+  const current = fs.existsSync(markdownPath) ? fs.readFileSync(markdownPath, "utf8") : "# Benchmarks\n";
+  fs.writeFileSync(markdownPath, replaceBetweenMarkers(current, renderCompareSection(results)));
+  fs.writeFileSync(path.join(DOCS_DIR, "benchmarks-compare.svg"), renderCompareSvg(results));
+  process.stderr.write(`wrote ${markdownPath} (compare section) and docs/benchmarks-compare.svg\n`);
+}

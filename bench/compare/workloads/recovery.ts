@@ -1,0 +1,51 @@
+/**
+ * W4: recovery. N queued jobs in the store; a new worker process is forked and starts at once. Timed
+ * from the fork: the first job running, and all of them drained. (Process start includes Node and tsx
+ * loading the adapter and the library.)
+ */
+import { WorkerLink } from "../worker-link.js";
+import {
+  awaitDrain,
+  COMPLETED_SHARE,
+  fillStore,
+  WORKER_CONCURRENCY,
+  type Workload,
+  withFreshStore,
+} from "./workload.js";
+
+/** W4: process start → first job → drained, on a large backlog. */
+export const recoveryWorkload: Workload = {
+  id: "W4",
+  title: "W4 · recovery: process start with a backlog",
+  description: (sizes) =>
+    `${sizes.recoveryJobs.toLocaleString("en")} queued jobs in the store; a new process starts a worker ` +
+    `(concurrency ${WORKER_CONCURRENCY}); timed from the process spawn.`,
+  metrics: [
+    { key: "firstJobMs", label: "spawn → first job", unit: "ms", better: "lower" },
+    { key: "drainedS", label: "spawn → all drained", unit: "s", better: "lower" },
+  ],
+  notApplicable: (system) => (system.survivesRestart ? undefined : "nothing survives a restart"),
+  runOnce: (system, sizes) =>
+    withFreshStore(system, async (ref) => {
+      const jobs = sizes.recoveryJobs;
+      await fillStore(system, ref, jobs);
+      const worker = new WorkerLink({
+        systemId: system.id,
+        ref,
+        target: jobs,
+        concurrency: WORKER_CONCURRENCY,
+        autostart: true,
+      });
+      try {
+        const firstAt = await worker.waitFor("first");
+        const { drainedAt, share } = await awaitDrain(worker, jobs, worker.spawnedAt, sizes.recoveryCapMs);
+        return {
+          firstJobMs: firstAt - worker.spawnedAt,
+          drainedS: (drainedAt - worker.spawnedAt) / 1000,
+          [COMPLETED_SHARE]: share,
+        };
+      } finally {
+        await worker.stop();
+      }
+    }),
+};
