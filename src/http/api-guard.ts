@@ -1,28 +1,26 @@
 /**
  * The gate in front of every `/api/*` route (DESIGN.md §5): the bearer token when one is configured
- * (401 `unauthorized`), then readiness (503 `unavailable` until recovery is done).
+ * (401 `unauthorized`), then availability (503 `unavailable` while starting up or shutting down).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { JobdError } from "../domain/errors.js";
+import type { Availability } from "./availability.js";
 
 export interface ApiGuardOptions {
   apiToken?: string;
-  isReady: () => boolean;
+  availability: Availability;
 }
 
 /** An `onRequest` hook that throws `unauthorized` or `unavailable`, or lets the request through. */
-export function apiGuard({ apiToken, isReady }: ApiGuardOptions) {
+export function apiGuard({ apiToken, availability }: ApiGuardOptions) {
   const expected = apiToken ? digest(apiToken) : null;
   return async (request: FastifyRequest): Promise<void> => {
     if (expected && !tokenMatches(request.headers.authorization, expected))
       throw new JobdError("unauthorized", "a valid API token is required (Authorization: Bearer <token>)");
-    if (!isReady()) throw notReady();
+    availability.assertAvailable();
   };
 }
-
-/** The 503 answered until recovery is done. */
-export const notReady = () => new JobdError("unavailable", "jobd is starting up (recovery is not done yet)");
 
 /**
  * Compares in constant time. Both sides are hashed first so they are always the same length, and the

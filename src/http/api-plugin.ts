@@ -1,18 +1,26 @@
 /**
- * Everything under `/api`: the token and readiness guard first, then the route plugins, and the
+ * Everything under `/api`: the token and availability guard first, then the route plugins, and the
  * OpenAPI document. Encapsulated, so the guard covers only these routes.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { JobQueueApi } from "../queue/job-queue-api.js";
 import { apiGuard } from "./api-guard.js";
-import type { ServerDeps } from "./build-server.js";
+import type { Availability } from "./availability.js";
 import { eventRoutes } from "./routes/events.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statsRoutes } from "./routes/stats.js";
 import { workerRoutes } from "./routes/workers.js";
 
+/** What the `/api` routes need. */
+export interface ApiPluginOptions {
+  queue: JobQueueApi;
+  apiToken?: string;
+  availability: Availability;
+}
+
 /** Registered by `buildServer` with `prefix: "/api"`. */
-export const apiPlugin: FastifyPluginAsyncTypebox<ServerDeps> = async (app, deps) => {
+export const apiPlugin: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, deps) => {
   app.addHook("onRequest", apiGuard(deps));
   const routeOptions = { queue: deps.queue };
   await app.register(jobRoutes, routeOptions);

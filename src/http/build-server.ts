@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { JobQueueApi } from "../queue/job-queue-api.js";
 import { apiPlugin } from "./api-plugin.js";
+import { Availability } from "./availability.js";
 import { dashboardPlugin } from "./dashboard-plugin.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-parser.js";
@@ -40,6 +41,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
     frameworkErrors: frameworkErrorHandler,
+    // Closing is answered by the API guard instead, in the API's error shape (see Availability).
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -51,9 +54,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.register(swagger, openApiOptions);
-  app.register(healthRoutes, { isReady: deps.isReady });
+  const availability = new Availability(deps.isReady);
+  app.addHook("preClose", async () => availability.markClosing());
+  app.register(healthRoutes, { availability });
   app.register(metricsRoutes, { queue: deps.queue });
-  app.register(apiPlugin, { ...deps, prefix: "/api" });
+  app.register(apiPlugin, { queue: deps.queue, apiToken: deps.apiToken, availability, prefix: "/api" });
   app.register(dashboardPlugin);
   return app as unknown as FastifyInstance;
 }

@@ -66,6 +66,17 @@ describe("POST /api/workers/lease", () => {
   });
 });
 
+test("closing the server answers a waiting long poll at once, with nothing", async () => {
+  const pending = post(server.app, "/api/workers/lease", { worker_id: "w1", wait_ms: 30_000 });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = Date.now();
+  await server.app.close();
+  const res = await pending;
+  expect(res.statusCode).toBe(200);
+  expect(res.json()).toEqual({ jobs: [] });
+  expect(Date.now() - started).toBeLessThan(5_000);
+});
+
 describe("heartbeat, complete and fail", () => {
   test("heartbeat reports progress and extends the lease", async () => {
     await createJob(server.app);

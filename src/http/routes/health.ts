@@ -1,15 +1,18 @@
-/** `GET /healthz` (the process answers) and `GET /readyz` (recovery is done); both need no token. */
+/**
+ * `GET /healthz` (the process answers) and `GET /readyz` (recovery is done and the server is not closing);
+ * both need no token.
+ */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { notReady } from "../api-guard.js";
+import type { Availability } from "../availability.js";
 import { responses } from "../route-schema.js";
 
 const StatusBody = Type.Object({ status: Type.String() });
 
 /** The health routes, at the root. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ isReady: () => boolean }> = async (
+export const healthRoutes: FastifyPluginAsyncTypebox<{ availability: Availability }> = async (
   app,
-  { isReady },
+  { availability },
 ) => {
   app.get(
     "/healthz",
@@ -28,7 +31,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ isReady: () => boolean }>
       },
     },
     async () => {
-      if (!isReady()) throw notReady();
+      availability.assertAvailable();
       return { status: "ready" };
     },
   );
