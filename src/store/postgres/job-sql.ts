@@ -49,6 +49,9 @@ function filterTerms(params: Params, filter: JobFilter): string {
   ])}`;
 }
 
+/** Each value once: a type listed twice would otherwise be claimed twice by the same query. */
+const unique = (values: readonly string[]) => [...new Set(values)];
+
 const COLUMN_LIST = JOB_COLUMNS.join(", ");
 const RECORD_ROWS = `jsonb_to_recordset($1::jsonb) AS ${recordDefinition(JOB_COLUMNS)}`;
 const RECORD_VALUES = JOB_COLUMNS.map(recordValue).join(", ");
@@ -63,7 +66,7 @@ export class JobSql {
     return `INSERT INTO ${this.names.jobs} (${COLUMN_LIST})
       SELECT ${RECORD_VALUES} FROM ${RECORD_ROWS}
       ORDER BY r.idempotency_key
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`;
   }
 
   /** Inserts or replaces one row, from the JSON array in $1. */
@@ -108,26 +111,34 @@ export class JobSql {
     return `SELECT queue, status, count(*) AS n FROM ${this.names.jobs} GROUP BY queue, status`;
   }
 
-  /** Due queued jobs in claim order, locked; rows other claimers hold are skipped, never shared. */
+  /**
+   * Due queued jobs in claim order, locked; rows other claimers hold are skipped, never shared. With
+   * `types`, each type is read from its own range of `jobs_claim_type_idx` and the ranges merged.
+   */
   claim(request: ClaimRequest): SqlWithParams {
     const params = new Params();
-    const sql = `SELECT * FROM ${this.names.jobs}
-      WHERE status = 'queued' AND run_at <= ${params.add(request.now)}${anyOf(params, [
-        ["type", request.types],
-        ["queue", request.queues],
-      ])}
-      ORDER BY priority DESC, run_at, id LIMIT ${params.add(request.limit)}
-      FOR UPDATE SKIP LOCKED`;
+    const due = `status = 'queued' AND run_at <= ${params.add(request.now)}`;
+    const queues = anyOf(params, [["queue", request.queues]]);
+    const limit = params.add(request.limit);
+    const order = "ORDER BY priority DESC, run_at, id";
+    const sql = request.types
+      ? `SELECT c.* FROM unnest(${params.add(unique(request.types))}::text[]) AS t(type)
+        CROSS JOIN LATERAL (SELECT * FROM ${this.names.jobs} j WHERE ${due} AND j.type = t.type${queues}
+          ${order} LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
+        ${order} LIMIT ${limit}`
+      : `SELECT * FROM ${this.names.jobs} WHERE ${due}${queues} ${order} LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
     return { sql, params: params.values };
   }
 
-  /** The earliest `run_at` among matching queued jobs (NULL when none). */
+  /** The earliest `run_at` among matching queued jobs (NULL when none); per type like `claim`. */
   nextRunAt(filter: Pick<JobFilter, "type" | "queue">): SqlWithParams {
     const params = new Params();
-    const sql = `SELECT min(run_at) AS run_at FROM ${this.names.jobs} WHERE status = 'queued'${anyOf(params, [
-      ["type", filter.type],
-      ["queue", filter.queue],
-    ])}`;
+    const queues = anyOf(params, [["queue", filter.queue]]);
+    const sql = filter.type
+      ? `SELECT min(n.run_at) AS run_at FROM unnest(${params.add(unique(filter.type))}::text[]) AS t(type)
+        CROSS JOIN LATERAL (SELECT run_at FROM ${this.names.jobs} j
+          WHERE status = 'queued' AND j.type = t.type${queues} ORDER BY run_at LIMIT 1) n`
+      : `SELECT min(run_at) AS run_at FROM ${this.names.jobs} WHERE status = 'queued'${queues}`;
     return { sql, params: params.values };
   }
 

@@ -37,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
         max_attempts     integer NOT NULL,
         run_at           bigint NOT NULL,
         timeout_ms       bigint,
-        idempotency_key  text UNIQUE,
+        idempotency_key  text,
         progress         double precision,
         result           json NOT NULL,
         error            text,
@@ -49,10 +49,15 @@ export const MIGRATIONS: readonly Migration[] = [
         started_at       bigint,
         finished_at      bigint
       );
-      -- claim: due queued jobs in claim order.
+      -- Claims: due queued jobs in claim order, of any type, or of one type (the dispatcher claims the
+      -- types it has handlers for, one index range per type: jobs of other types are never scanned).
       CREATE INDEX jobs_claim_idx ON ${jobs} (priority DESC, run_at, id) WHERE status = 'queued';
-      -- nextRunAt: the earliest queued job.
-      CREATE INDEX jobs_queued_run_at_idx ON ${jobs} (run_at) WHERE status = 'queued';
+      CREATE INDEX jobs_claim_type_idx ON ${jobs} (type, priority DESC, run_at, id) WHERE status = 'queued';
+      -- nextRunAt: the earliest queued job, of any type or of one type.
+      CREATE INDEX jobs_next_run_idx ON ${jobs} (run_at) WHERE status = 'queued';
+      CREATE INDEX jobs_next_run_type_idx ON ${jobs} (type, run_at) WHERE status = 'queued';
+      -- Only keyed jobs are indexed by key (ON CONFLICT names this predicate to use it).
+      CREATE UNIQUE INDEX jobs_idempotency_key_idx ON ${jobs} (idempotency_key) WHERE idempotency_key IS NOT NULL;
       -- the reaper and recovery: expired leases.
       CREATE INDEX jobs_lease_idx ON ${jobs} (lease_expires_at) WHERE status = 'processing';
       -- history, newest first.
