@@ -99,6 +99,21 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     for (const job of claimed) expect(stored.get(job.id)).toBe(job.workerId);
   });
 
+  test("a claim by types merges them in claim order and takes each job once", async () => {
+    const [store] = (await openNodes(1)) as [PostgresJobStore];
+    const jobs = makeJobs(6, (i) => ({ type: i % 2 ? "a" : "b", priority: i, runAt: T0 - i }));
+    await store.createMany([...jobs, makeJob({ type: "c", priority: 99 })]);
+    const claimed = await store.claim({
+      workerId: "w",
+      now: T0,
+      limit: 5,
+      leaseMs: 30 * SECOND,
+      types: ["a", "b", "a"],
+    });
+    expect(claimed.map((job) => job.priority)).toEqual([5, 4, 3, 2, 1]);
+    expect(await store.nextRunAt({ type: ["b", "c", "b"] })).toBe(T0);
+  });
+
   test("concurrent single creates commit together, and one bad job fails alone", async () => {
     const [store] = (await openNodes(1)) as [PostgresJobStore];
     const stored = makeJob();
