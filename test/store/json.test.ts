@@ -108,12 +108,21 @@ describe("JsonJobStore files", () => {
     const dir = tempDir("json");
     const store = await open(dir);
     await store.createMany(makeJobs(5000));
-    const flushing = store.flush();
-    const during = makeJobs(200);
-    await Promise.all([flushing, ...during.map((job) => store.create(job))]);
-    const image = crashImage(dir);
-    const reopened = await open(image);
-    expect((await reopened.counts()).counts.queued).toBe(5200);
+    let flushing = true;
+    const flushes = store.flush().finally(() => {
+      flushing = false;
+    });
+    // Writers keep going through the whole flush, so lines arrive while the journal is being cut.
+    const writer = async () => {
+      let written = 0;
+      for (; flushing || written < 20; written++) await store.create(makeJob());
+      return written;
+    };
+    const written = await Promise.all([writer(), writer(), writer(), writer(), flushes]);
+    const total = 5000 + written.reduce((sum: number, n) => sum + (n ?? 0), 0);
+    for (const line of journalLines(dir)) expect(() => JSON.parse(line)).not.toThrow();
+    const reopened = await open(crashImage(dir));
+    expect((await reopened.counts()).counts.queued).toBe(total);
     await Promise.all([reopened.close(), store.close()]);
   });
 
