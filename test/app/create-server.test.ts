@@ -1,0 +1,146 @@
+/** createServer: the library API in the wire format, HTTP on demand, restarts, and graceful close. */
+import { writeFileSync } from "node:fs";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { describe, expect, onTestFinished, test } from "vitest";
+import { createServer } from "../../src/app/create-server.js";
+import type { JobdServer } from "../../src/app/jobd-server.js";
+import type { ServerOptions } from "../../src/app/server-options.js";
+import type { JobJson } from "../../src/domain/job.js";
+import { tempDir } from "../support/temp-dir.js";
+
+/** A server closed when the test ends, whatever happens. */
+async function start(options: ServerOptions): Promise<JobdServer> {
+  const server = await createServer({ logger: false, ...options });
+  onTestFinished(() => server.close());
+  return server;
+}
+
+/** A pino logger whose lines land in `lines`. */
+function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).trim().split("\n"));
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, stream), lines };
+}
+
+function completedJob(server: JobdServer, id: string): Promise<JobJson> {
+  return new Promise((resolve) => {
+    const listener = (job: JobJson) => {
+      if (job.id !== id) return;
+      server.off("completed", listener);
+      resolve(job);
+    };
+    server.on("completed", listener);
+  });
+}
+
+describe("createServer", () => {
+  test("runs handlers and speaks the wire format: create bodies in, JobJson out and in events", async () => {
+    const server = await start({
+      handlers: { "email.send": async (payload) => ({ sent: (payload as { to: string }).to }) },
+    });
+    const job = await server.enqueue({ type: "email.send", payload: { to: "a@b.c" }, max_attempts: 2 });
+    expect(job).toMatchObject({ type: "email.send", status: "queued", max_attempts: 2, attempts: 0 });
+    expect(typeof job.created_at).toBe("string");
+    const done = await completedJob(server, job.id);
+    expect(done).toMatchObject({ status: "completed", result: { sent: "a@b.c" }, attempts: 1 });
+    expect(await server.get(job.id)).toMatchObject({ status: "completed", finished_at: expect.any(String) });
+  });
+
+  test("history filters with one value or a list, newest first; retry and cancel answer with the job", async () => {
+    const server = await start({});
+    const [a, b, c] = await server.enqueueMany([{ type: "x" }, { type: "y" }, { type: "x", queue: "other" }]);
+    expect((await server.history({ type: "x" })).jobs.map((j) => j.id)).toEqual([c?.id, a?.id]);
+    const page = await server.history({ type: ["x", "y"], limit: 2 });
+    expect(page).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(page.jobs.map((j) => j.id)).toEqual([c?.id, b?.id]);
+    expect((await server.cancel(b?.id ?? "")).status).toBe("cancelled");
+    expect((await server.history({ status: "cancelled" })).total).toBe(1);
+    expect((await server.retry(b?.id ?? "")).status).toBe("queued");
+    await expect(server.history({ limit: 0 })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(server.get("0190d1b2-0000-7000-8000-000000000000")).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+
+  test("memory is the default; its startup line says nothing survives a restart", async () => {
+    const { logger, lines } = captureLogs();
+    const server = await start({ logger });
+    expect((await server.stats()).backend).toBe("memory");
+    expect(lines.join("\n")).toMatch(/backend memory .*nothing survives a restart/);
+  });
+
+  test("on sqlite a job survives a restart; the startup line names backend, dir, durability, recovery", async () => {
+    const dir = tempDir("app-sqlite");
+    const persistence = { enabled: true, backend: "sqlite" as const, storagePath: dir };
+    const first = await createServer({ persistence, logger: false });
+    const job = await first.enqueue({ type: "later" });
+    await first.close();
+    await first.close(); // safe twice
+
+    const { logger, lines } = captureLogs();
+    const second = await start({ persistence, logger, handlers: { later: () => "ran" } });
+    expect(second.recovery).toEqual({ recovered: 1, requeued: 0, failed: 0, retried: 0, pruned: 0 });
+    const startup = lines.find((line) => line.includes("jobd ready")) ?? "";
+    expect(startup).toContain(`backend sqlite in ${dir}`);
+    expect(startup).toContain("durability power-loss");
+    expect(startup).toContain("recovered 1");
+    expect((await completedJob(second, job.id)).result).toBe("ran");
+  });
+
+  test("close() after the shutdown timeout puts a stuck run back to queued, uncounted; it runs after restart", async () => {
+    const dir = tempDir("app-close");
+    const persistence = { enabled: true, backend: "json" as const, storagePath: dir };
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = await createServer({
+      persistence,
+      logger: false,
+      shutdownTimeout: 0.05,
+      handlers: {
+        stuck: () => {
+          started();
+          return new Promise(() => {});
+        },
+      },
+    });
+    const job = await first.enqueue({ type: "stuck", max_attempts: 1 });
+    await running;
+    await first.close();
+
+    const second = await start({ persistence, handlers: { stuck: () => "second time lucky" } });
+    expect(second.recovery).toMatchObject({ recovered: 1, requeued: 0, failed: 0 });
+    const done = await completedJob(second, job.id);
+    expect(done).toMatchObject({ attempts: 1, result: "second time lucky" });
+  });
+
+  test("listen serves the REST API on the same queue; /readyz is 200 once createServer resolved", async () => {
+    const server = await start({ listen: { port: 0, host: "127.0.0.1" } });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    const created = await fetch(`${server.url}/api/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "via.http" }),
+    });
+    expect(created.status).toBe(201);
+    const { job } = (await created.json()) as { job: JobJson };
+    expect((await server.get(job.id)).type).toBe("via.http");
+  });
+
+  test("tasksDir loads handlers; bad options are refused before anything opens", async () => {
+    const dir = tempDir("app-tasks");
+    writeFileSync(`${dir}/hello.mjs`, "export default async (p) => 'hello ' + p;\n");
+    const server = await start({ tasksDir: dir });
+    const job = await server.enqueue({ type: "hello", payload: "world" });
+    expect((await completedJob(server, job.id)).result).toBe("hello world");
+    await expect(createServer({ concurrency: 0, logger: false })).rejects.toThrow(/concurrency/);
+  });
+});
