@@ -1,39 +1,34 @@
-/** The startup log line of `jobd serve`: where it listens, what keeps the jobs, what recovery found. */
+/**
+ * The line `jobd serve` logs once it is ready: the URL (the engine's own startup line just before it
+ * has already given the recovery counts and handlers), with the backend, data directory, durability
+ * and RecoveryResult also as fields for log tools and scripts.
+ */
 import type { RecoveryResult } from "../queue/job-queue-api.js";
 import type { Durability } from "../store/job-store.js";
 import type { ServeConfig } from "./serve-config.js";
 
-const DURABILITY_TEXT: Record<Durability, string> = {
-  none: "jobs are kept in memory only: nothing survives a restart (add --persist to keep them)",
-  "process-crash": "every change survives a killed process, not a power cut",
-  "power-loss": "every change survives a killed process and a power cut",
-};
+/** What the line states. */
+export interface StartupFacts {
+  url: string;
+  backend: string;
+  dataDir: string | null;
+  durability: Durability;
+  recovery: RecoveryResult;
+}
 
-/** One sentence a person can read; the same facts also go into the log line's fields. */
-export function startupMessage(
+/** The facts of a started server: the data directory only for the backends that keep one. */
+export function startupFacts(
   url: string,
   config: Readonly<ServeConfig>,
   stats: { backend: string; durability: Durability; recovery: RecoveryResult },
-): string {
+): StartupFacts {
   const { backend, durability, recovery } = stats;
-  const where = config.persistence.databaseUrl
-    ? `${backend} at ${withoutCredentials(config.persistence.databaseUrl)}`
-    : config.persistence.enabled
-      ? `${backend} in ${config.persistence.storagePath}`
-      : backend;
-  const counts = Object.entries(recovery)
-    .map(([name, n]) => `${name} ${n}`)
-    .join(", ");
-  return `jobd listening on ${url} — backend ${where}; durability ${durability}: ${DURABILITY_TEXT[durability]}; recovery: ${counts}`;
+  const dataDir = backend === "json" || backend === "sqlite" ? config.persistence.storagePath : null;
+  return { url, backend, dataDir, durability, recovery };
 }
 
-/** A connection string fit for a log: the password is never printed. */
-function withoutCredentials(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "(unparsable database URL)";
-  }
+/** E.g. `jobd listening on http://127.0.0.1:8080 (backend sqlite in /srv/data, durability power-loss)`. */
+export function startupMessage(facts: StartupFacts): string {
+  const where = facts.dataDir ? `${facts.backend} in ${facts.dataDir}` : facts.backend;
+  return `jobd listening on ${facts.url} (backend ${where}, durability ${facts.durability})`;
 }

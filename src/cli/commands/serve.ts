@@ -8,7 +8,7 @@ import { pino } from "pino";
 import type { CliIo, SignalSource } from "../io.js";
 import { resolveServeConfig, type ServeConfig } from "../serve-config.js";
 import { rawServeOptions, serveOptions } from "../serve-options.js";
-import { startupMessage } from "../startup-message.js";
+import { startupFacts, startupMessage } from "../startup-message.js";
 
 /** Adds `serve` to the program. */
 export function registerServe(program: Command, io: CliIo): void {
@@ -40,23 +40,13 @@ export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<v
     logger,
     listen: { port: config.port, host: config.host },
   });
-  const stats = await server.stats();
-  logger.info(
-    {
-      url: server.url,
-      backend: stats.backend,
-      dataDir: config.persistence.storagePath,
-      durability: stats.durability,
-      recovery: stats.recovery,
-    },
-    startupMessage(server.url, config, stats),
-  );
+  const facts = startupFacts(server.url ?? "", config, await server.stats());
+  logger.info(facts, startupMessage(facts));
   const received = await signal.promise;
   logger.info(
     `${received}: stopping; running handlers get up to ${config.shutdownTimeout} s (repeat the signal to quit at once)`,
   );
-  await server.close();
-  logger.info("jobd stopped");
+  await server.close(); // logs "jobd stopped" itself
 }
 
 /** Resolves with the first SIGINT or SIGTERM; listens from now on, so a signal during startup counts. */

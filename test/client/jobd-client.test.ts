@@ -1,0 +1,161 @@
+/** JobdClient against a real in-process server: every REST call, typed errors by code, and events. */
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobdClient, JobdClientError } from "../../src/client/index.js";
+import { JobdError } from "../../src/domain/errors.js";
+import { type RunningServer, startServer } from "./in-process-server.js";
+
+let server: RunningServer & { url: string };
+let client: JobdClient;
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new JobdClient({ url: `${server.url}/` });
+});
+afterAll(() => server.close());
+
+const lease = (workerId: string, type: string) =>
+  client.lease({ worker_id: workerId, types: [type], lease_ms: 5_000 });
+
+describe("jobs", () => {
+  it("creates, gets and lists jobs", async () => {
+    const job = await client.create({ type: "client.create", payload: { n: 1 }, priority: 5 });
+    expect(job).toMatchObject({ type: "client.create", payload: { n: 1 }, priority: 5, status: "queued" });
+    expect(await client.get(job.id)).toEqual(job);
+    const [a, b] = await client.createMany([{ type: "client.batch" }, { type: "client.batch", queue: "q2" }]);
+    expect(b?.queue).toBe("q2");
+    const page = await client.history({ type: ["client.batch", "client.create"], limit: 2 });
+    expect(page).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(page.jobs.map((j) => j.id)).toEqual([b?.id, a?.id]);
+    expect((await client.history({ status: "queued", queue: "q2" })).jobs.map((j) => j.id)).toEqual([b?.id]);
+  });
+
+  it("returns the stored job for a repeated idempotency key", async () => {
+    const first = await client.create({ type: "client.idem", idempotency_key: "k-1" });
+    const again = await client.create({ type: "client.idem", idempotency_key: "k-1", payload: 2 });
+    expect(again.id).toBe(first.id);
+  });
+
+  it("cancels, retries, retries all failed, deletes", async () => {
+    const job = await client.create({ type: "client.cancel" });
+    expect((await client.cancel(job.id)).status).toBe("cancelled");
+    expect(await client.retry(job.id)).toEqual({
+      job_id: job.id,
+      status: "queued",
+      message: "Job requeued for processing",
+    });
+    const [leased] = await lease("w-retry-failed", "client.cancel");
+    await client.fail(job.id, {
+      worker_id: "w-retry-failed",
+      attempt: leased?.attempts ?? 0,
+      error: "boom",
+      retryable: false,
+    });
+    expect((await client.get(job.id)).status).toBe("failed");
+    expect(await client.retryFailed({ type: "client.cancel" })).toEqual({ requeued: 1 });
+    await client.delete(job.id);
+    await expect(client.get(job.id)).rejects.toMatchObject({ code: "not_found", httpStatus: 404 });
+  });
+
+  it("reports stats", async () => {
+    const stats = await client.stats();
+    expect(stats).toMatchObject({ backend: "memory", durability: "none" });
+    expect(stats.recovery).toEqual({ recovered: 0, requeued: 0, failed: 0, retried: 0, pruned: 0 });
+    expect(stats.counts.queued).toBeGreaterThan(0);
+  });
+});
+
+describe("the worker protocol", () => {
+  it("leases, heartbeats with progress, completes", async () => {
+    const job = await client.create({ type: "client.proto" });
+    const [leased] = await lease("w-proto", "client.proto");
+    expect(leased).toMatchObject({ id: job.id, status: "processing", worker_id: "w-proto", attempts: 1 });
+    const ref = { worker_id: "w-proto", attempt: 1 };
+    expect((await client.heartbeat(job.id, { ...ref, progress: 40 })).progress).toBe(40);
+    const done = await client.complete(job.id, { ...ref, result: { ok: true } });
+    expect(done).toMatchObject({ status: "completed", result: { ok: true } });
+  });
+
+  it("refuses a stale lease with a conflict", async () => {
+    const job = await client.create({ type: "client.stale" });
+    await lease("w-stale", "client.stale");
+    const error = await client.complete(job.id, { worker_id: "w-stale", attempt: 2 }).catch((e) => e);
+    expect(error).toBeInstanceOf(JobdClientError);
+    expect(error).toBeInstanceOf(JobdError);
+    expect(error).toMatchObject({ code: "conflict", status: 409, httpStatus: 409, transient: false });
+  });
+});
+
+describe("errors", () => {
+  it("turns a validation error into invalid_request naming the field", async () => {
+    const error = await client.create({ type: "bad type!" }).catch((e) => e);
+    expect(error).toMatchObject({ code: "invalid_request", httpStatus: 400 });
+    expect(error.message).toContain("type");
+  });
+
+  it("sends the bearer token, and says unauthorized without it", async () => {
+    const guarded = await startServer({ apiToken: "s3cret" });
+    try {
+      await expect(new JobdClient({ url: guarded.url }).stats()).rejects.toMatchObject({
+        code: "unauthorized",
+      });
+      const stats = await new JobdClient({ url: guarded.url, token: "s3cret" }).stats();
+      expect(stats.backend).toBe("memory");
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("says unavailable, with status 0, when nothing listens", async () => {
+    const closed = await startServer();
+    const url = closed.url;
+    await closed.close();
+    const error = await new JobdClient({ url }).stats().catch((e) => e);
+    expect(error).toMatchObject({ code: "unavailable", httpStatus: 0, transient: true });
+    expect(error.message).toMatch(/cannot reach jobd at .*ECONNREFUSED/);
+  });
+
+  it("falls back on the HTTP status when the answer is not jobd's JSON (a proxy)", async () => {
+    const proxy = createHttpServer((_req, res) =>
+      res.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>"),
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      const error = await new JobdClient({ url: `http://127.0.0.1:${port}` }).stats().catch((e) => e);
+      expect(error).toMatchObject({ code: "unavailable", httpStatus: 502, transient: true });
+      expect(error.message).toBe("HTTP 502 Bad Gateway");
+    } finally {
+      proxy.close();
+    }
+  });
+});
+
+describe("events", () => {
+  it("streams job events as they happen, and stops when the loop breaks", async () => {
+    const seen: string[] = [];
+    const stream = client.events({ type: ["client.events"] });
+    const first = stream.next(); // opens the stream
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the subscription reach the server
+    const job = await client.create({ type: "client.events" });
+    await client.cancel(job.id);
+    const created = await first;
+    seen.push(`${created.value?.event}:${created.value?.job.id}`);
+    for await (const { event, job: evented } of stream) {
+      seen.push(`${event}:${evented.id}`);
+      if (event === "cancelled") break;
+    }
+    expect(seen).toEqual([`created:${job.id}`, `cancelled:${job.id}`]);
+  });
+
+  it("ends when the caller's signal aborts", async () => {
+    const controller = new AbortController();
+    const received: unknown[] = [];
+    const reading = (async () => {
+      for await (const message of client.events({}, { signal: controller.signal })) received.push(message);
+    })();
+    setTimeout(() => controller.abort(), 100);
+    await expect(reading).resolves.toBeUndefined();
+  });
+});
