@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the dashboard (src/dashboard) into dist/dashboard: one minified, content-hashed JS bundle and
 // stylesheet under assets/, and index.html pointing at them. Runs as part of `npm run build`.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+// Every file is replaced atomically (temp file + rename) and stale assets are removed only after the
+// new index.html is in place, so a server starting during a rebuild never reads a half-written file.
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -9,9 +11,7 @@ import { build } from "esbuild";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const source = path.join(root, "src/dashboard");
 const out = path.join(root, "dist/dashboard");
-
-await rm(out, { recursive: true, force: true });
-await mkdir(path.join(out, "assets"), { recursive: true });
+const assets = path.join(out, "assets");
 
 const result = await build({
   entryPoints: [path.join(source, "main.ts")],
@@ -19,26 +19,38 @@ const result = await build({
   minify: true,
   format: "esm",
   target: ["es2022", "chrome111", "firefox111", "safari16"],
-  outdir: path.join(out, "assets"),
+  outdir: assets,
   entryNames: "[name]-[hash]",
-  metafile: true,
+  write: false,
   legalComments: "none",
   logLevel: "warning",
 });
 
-const outputs = Object.keys(result.metafile.outputs).map((file) =>
-  path.relative(out, path.resolve(root, file)),
-);
+async function writeAtomically(file, contents) {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, contents);
+  await rename(temp, file);
+}
+
+await mkdir(assets, { recursive: true });
+const names = [];
+for (const file of result.outputFiles) {
+  await writeAtomically(file.path, file.contents);
+  names.push(path.basename(file.path));
+}
 const find = (ext) => {
-  const file = outputs.find((name) => name.endsWith(ext));
-  if (!file) throw new Error(`build-dashboard: esbuild produced no ${ext} file`);
-  return `/${file.split(path.sep).join("/")}`;
+  const name = names.find((n) => n.endsWith(ext));
+  if (!name) throw new Error(`build-dashboard: esbuild produced no ${ext} file`);
+  return `/assets/${name}`;
 };
 const template = await readFile(path.join(source, "index.html"), "utf8");
-const html = template.replace("{{script}}", find(".js")).replace("{{style}}", find(".css"));
-await writeFile(path.join(out, "index.html"), html);
-
-const sizes = Object.entries(result.metafile.outputs).map(
-  ([file, info]) => `${path.basename(file)} ${info.bytes} B`,
+await writeAtomically(
+  path.join(out, "index.html"),
+  template.replace("{{script}}", find(".js")).replace("{{style}}", find(".css")),
 );
-console.log(`dashboard: ${sizes.join(", ")}`);
+for (const stale of (await readdir(assets)).filter((n) => !names.includes(n) && !n.endsWith(".tmp"))) {
+  await rm(path.join(assets, stale), { force: true });
+}
+console.log(
+  `dashboard: ${result.outputFiles.map((f) => `${path.basename(f.path)} ${f.contents.length} B`).join(", ")}`,
+);

@@ -64,7 +64,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
   const routes: [string, Asset][] = [["/", loadAsset(index, "no-cache", PAGE_HEADERS)]];
   const assetsDir = path.join(dir, "assets");
   for (const name of existsSync(assetsDir) ? readdirSync(assetsDir) : []) {
-    routes.push([`/assets/${name}`, loadAsset(path.join(assetsDir, name), IMMUTABLE, {})]);
+    const asset = loadAssetIfPresent(path.join(assetsDir, name));
+    if (asset && !name.endsWith(".tmp")) routes.push([`/assets/${name}`, asset]);
   }
   for (const [url, asset] of routes) {
     app.get(url, { schema: { hide: true } }, (request, reply) => send(request, reply, asset)); // Not in OpenAPI.
@@ -72,6 +73,16 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
 };
 
 export default dashboardPlugin;
+
+/** An asset, or null when a concurrent rebuild removed it between listing and reading (stale anyway). */
+function loadAssetIfPresent(file: string): Asset | null {
+  try {
+    return loadAsset(file, IMMUTABLE, {});
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
 
 function loadAsset(file: string, cacheControl: string, headers: Record<string, string>): Asset {
   const body = readFileSync(file);
