@@ -79,6 +79,22 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     ]);
   });
 
+  test("commits are durable even where the role defaults to synchronous_commit=off", async () => {
+    const role = `jobd_test_async_${process.pid}`;
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`ALTER ROLE ${role} SET synchronous_commit = off`);
+    onTestFinished(async () => {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    });
+    const url = new URL(DATABASE_URL);
+    url.username = role;
+    const pool = createPool(url.toString(), 1);
+    onTestFinished(() => pool.end());
+    const { rows } = await pool.query("SHOW synchronous_commit");
+    expect(rows).toEqual([{ synchronous_commit: "local" }]);
+  });
+
   test("two nodes claiming concurrently from one table never share a job", async () => {
     const [a, b] = (await openNodes(2)) as [PostgresJobStore, PostgresJobStore];
     await a.createMany(makeJobs(1_000, (i) => ({ priority: i % 7, queue: `q${i % 2}` })));

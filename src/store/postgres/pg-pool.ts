@@ -1,7 +1,7 @@
 /**
- * The connection pool, set up for jobd's rows: `bigint` (int8) values are epoch milliseconds and
- * counts, all far below 2^53, so they are parsed as numbers for this pool only (pg's global default,
- * strings, is left alone for the rest of the process).
+ * The connection pool, set up for jobd: `bigint` (int8) values are epoch milliseconds and counts, all
+ * far below 2^53, so they are parsed as numbers for this pool only (pg's global default, strings, is
+ * left alone for the rest of the process); and commits are durable whatever the server's default.
  */
 import pg from "pg";
 import { JobdError } from "../../domain/errors.js";
@@ -15,12 +15,21 @@ const types: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
 };
 
+const DURABLE_COMMITS =
+  "SELECT set_config('synchronous_commit', 'local', false) WHERE current_setting('synchronous_commit') = 'off'";
+
 /** Connections per node by default: claims, writes and reads run in parallel up to this many. */
 export const DEFAULT_POOL_SIZE = 10;
 
 /** A pool on `connectionString` that parses bigints as numbers. */
 export function createPool(connectionString: string, max = DEFAULT_POOL_SIZE): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, types });
+  // jobd answers only after a commit is durable ("power-loss"): a server or role configured with
+  // synchronous_commit=off would lose acknowledged jobs, so each new session raises it to `local`
+  // (stronger settings such as remote_apply are kept) before the pool hands it out.
+  const onConnect = async (client: pg.ClientBase) => {
+    await client.query(DURABLE_COMMITS);
+  };
+  const pool = new pg.Pool({ connectionString, max, types, onConnect });
   // An idle connection that dies (server restart, network) is dropped by the pool; the next query
   // opens a new one. Without a listener the error would crash the process.
   pool.on("error", () => {});
