@@ -1,0 +1,183 @@
+/**
+ * JobdClient.work() against a real in-process server: results and errors reported, NonRetryableError,
+ * progress through heartbeats, cancellation reaching the handler's signal, the concurrency bound,
+ * stop() draining in-flight jobs, and a wrong token stopping the worker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobdClient, NonRetryableError, type RemoteJob } from "../../src/client/index.js";
+import { type RunningServer, startServer } from "./in-process-server.js";
+
+let server: RunningServer & { url: string };
+let client: JobdClient;
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new JobdClient({ url: server.url });
+});
+afterAll(() => server.close());
+
+/** Resolves when the server reports `job` in one of `statuses`, via the event stream (no polling). */
+async function settled(id: string, statuses: string[]): Promise<RemoteJob> {
+  const controller = new AbortController();
+  const events = client.events({ job_id: id }, { signal: controller.signal });
+  const first = events.next(); // subscribe before looking, so no change is missed
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    const now = await client.get(id);
+    if (statuses.includes(now.status)) return now;
+    for (let next = await first; !next.done; next = await events.next())
+      if (statuses.includes(next.value.job.status)) return next.value.job;
+    throw new Error(`event stream ended before job ${id} became ${statuses.join(" or ")}`);
+  } finally {
+    controller.abort();
+  }
+}
+
+const quiet = { onError: () => {}, waitMs: 1_000 };
+
+describe("work()", () => {
+  it("completes a job with the handler's return value", async () => {
+    const worker = client.work("w.ok", async (payload) => ({ doubled: (payload as number) * 2 }), quiet);
+    const job = await client.create({ type: "w.ok", payload: 21 });
+    const done = await settled(job.id, ["completed"]);
+    await worker.stop();
+    expect(done).toMatchObject({
+      status: "completed",
+      result: { doubled: 42 },
+      attempts: 1,
+      worker_id: null,
+    });
+  });
+
+  it("fails with the thrown error's message, retryable by default", async () => {
+    const worker = client.work(
+      "w.err",
+      async () => {
+        throw new Error("smtp down");
+      },
+      quiet,
+    );
+    const job = await client.create({ type: "w.err", max_attempts: 2 });
+    // the first failure queues it again with backoff (about 1 s); the second spends the last attempt
+    const final = await settled(job.id, ["failed"]);
+    await worker.stop();
+    expect(final).toMatchObject({ status: "failed", attempts: 2, error: "smtp down" });
+  });
+
+  it("fails at once, whatever attempts are left, on a NonRetryableError", async () => {
+    const worker = client.work(
+      "w.fatal",
+      async () => {
+        throw new NonRetryableError("bad address");
+      },
+      quiet,
+    );
+    const job = await client.create({ type: "w.fatal", max_attempts: 5 });
+    const final = await settled(job.id, ["failed"]);
+    await worker.stop();
+    expect(final).toMatchObject({ status: "failed", attempts: 1, error: "bad address" });
+  });
+
+  it("reports progress with its heartbeats (every third of the lease)", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const worker = client.work(
+      "w.progress",
+      async (_payload, ctx) => {
+        ctx.progress(55);
+        await gate;
+        return "ok";
+      },
+      { ...quiet, leaseMs: 1_000 },
+    );
+    const job = await client.create({ type: "w.progress" });
+    const progressed = await settled(job.id, ["processing"]).then(async () => {
+      for (;;) {
+        const now = await client.get(job.id);
+        if (now.progress === 55) return now;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    expect(new Date(progressed.lease_expires_at ?? 0).getTime()).toBeGreaterThan(Date.now());
+    release();
+    expect((await settled(job.id, ["completed"])).progress).toBe(55);
+    await worker.stop();
+  });
+
+  it("aborts the handler's signal when the job is cancelled (the heartbeat gets 409)", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let sawAbort = false;
+    const worker = client.work(
+      "w.cancel",
+      (_payload, ctx) => {
+        started();
+        return new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(new Error("stopped"));
+          }),
+        );
+      },
+      { ...quiet, leaseMs: 1_000 },
+    );
+    const job = await client.create({ type: "w.cancel" });
+    await running;
+    await client.cancel(job.id);
+    await worker.stop(); // resolves once the handler has given up
+    expect(sawAbort).toBe(true);
+    expect((await client.get(job.id)).status).toBe("cancelled");
+  });
+
+  it("runs at most `concurrency` jobs at once, and stop() waits for them", async () => {
+    let active = 0;
+    let peak = 0;
+    const worker = client.work(
+      "w.many",
+      async () => {
+        peak = Math.max(peak, ++active);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        active--;
+      },
+      { ...quiet, concurrency: 3 },
+    );
+    const jobs = await client.createMany(Array.from({ length: 7 }, () => ({ type: "w.many" })));
+    for (const job of jobs) await settled(job.id, ["completed"]);
+    await worker.stop();
+    expect(peak).toBe(3);
+    expect(worker.active).toBe(0);
+  });
+
+  it("stop() lets the job in hand finish and report", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const worker = client.work(
+      "w.drain",
+      async () => {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return "drained";
+      },
+      quiet,
+    );
+    const job = await client.create({ type: "w.drain" });
+    await running;
+    await worker.stop();
+    expect(await client.get(job.id)).toMatchObject({ status: "completed", result: "drained" });
+  });
+
+  it("stops on an error retrying cannot fix (a wrong token) and says why", async () => {
+    const guarded = await startServer({ apiToken: "right" });
+    try {
+      const errors: unknown[] = [];
+      const worker = new JobdClient({ url: guarded.url, token: "wrong" }).work("w.any", () => null, {
+        onError: (error) => errors.push(error),
+      });
+      await worker.stopped;
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: "unauthorized" });
+    } finally {
+      await guarded.close();
+    }
+  });
+});
