@@ -75,6 +75,10 @@ test("streams each job change as `event: <name>` with the job JSON", async () =>
   expect(await stream.next()).toMatchObject({ event: "deleted", data: { id: created.id } });
 });
 
+test("HEAD does not open a stream", async () => {
+  expect((await fetch(`${base}/api/events`, { method: "HEAD" })).status).toBe(404);
+});
+
 test("filters by type and by job_id", async () => {
   const byType = await openEvents("?type=wanted,also");
   await createJob(server.app, { type: "unwanted" });

@@ -27,7 +27,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = as
   app.get(
     "/events",
     {
-      exposeHeadRoutes: false, // A HEAD would open a stream too.
+      exposeHeadRoute: false, // A HEAD would open a stream too.
       schema: {
         tags: ["events"],
         summary: "Stream job events (text/event-stream)",
