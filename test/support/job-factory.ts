@@ -1,10 +1,12 @@
 /**
  * Builds a Job in any state for tests, straight from partial overrides: a processing job whose lease
  * expired an hour ago is `makeJob({ status: "processing", leaseExpiresAt: T0 - HOUR })`.
- * Fields a state needs (lease for processing, `finishedAt` for finished states) get sensible defaults.
+ * It starts from the domain's `newJob` defaults; fields a state needs (lease for processing, `finishedAt`
+ * for finished states) get sensible values.
  */
 import { v7 as uuidv7 } from "uuid";
 import { isFinished, type Job } from "../../src/domain/job.js";
+import { newJob } from "../../src/domain/new-job.js";
 
 /** A fixed "now" for tests: 2026-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -18,25 +20,12 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
   const status = overrides.status ?? "queued";
   const createdAt = overrides.createdAt ?? T0;
   const base: Job = {
-    id: uuidv7(),
-    type: "test.job",
-    queue: "default",
-    payload: null,
+    ...newJob(
+      { type: "test.job" },
+      { id: uuidv7(), now: createdAt, maxPayloadBytes: Number.POSITIVE_INFINITY },
+    ),
     status,
-    priority: 0,
     attempts: status === "queued" ? 0 : 1,
-    maxAttempts: 3,
-    runAt: createdAt,
-    timeoutMs: null,
-    idempotencyKey: null,
-    progress: null,
-    result: null,
-    error: null,
-    workerId: null,
-    leaseExpiresAt: null,
-    leaseMs: null,
-    createdAt,
-    updatedAt: createdAt,
     startedAt: status === "queued" ? null : createdAt,
     finishedAt: isFinished(status) ? createdAt : null,
   };
