@@ -4,29 +4,17 @@
  * once, with the server's message when it refuses. Every test uses its own job types.
  */
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, waitForText } from "./support/browser.js";
-import { JobdHttp } from "./support/jobd-http.js";
-import { type JobdProcess, startJobd } from "./support/jobd-process.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { waitForText } from "./support/browser.js";
+import { useDashboardFixture } from "./support/dashboard-fixture.js";
 
-let server: JobdProcess;
-let browser: Browser;
-let http: JobdHttp;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startJobd(), launchChromium()]);
-  http = new JobdHttp(server.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useDashboardFixture();
 
 async function open(hash: string): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await fx.browser.newPage();
   page.on("dialog", (dialog) => void dialog.accept());
-  await page.goto(`${server.url}/${hash}`);
+  await page.goto(`${fx.server.url}/${hash}`);
   await waitForText(page, "#live", "Live");
   return page;
 }
@@ -38,7 +26,7 @@ const fact = (name: string) => `[data-fact="${name}"]`;
 
 describe("jobs history", () => {
   it("pages newest first with the API's limit, offset and total", async () => {
-    const reports = await http.submitMany(
+    const reports = await fx.http.submitMany(
       Array.from({ length: 25 }, (_, n) => ({ type: "page.report", payload: { n } })),
     );
     const page = await open("#/jobs?type=page.report&limit=20");
@@ -59,9 +47,11 @@ describe("jobs history", () => {
   });
 
   it("filters by state, type and queue through the form", async () => {
-    await http.submitMany([1, 2, 3].map((n) => ({ type: "filter.mail", queue: "outbox", payload: { n } })));
-    await http.submitMany([1, 2].map((n) => ({ type: "filter.sms", queue: "outbox", payload: { n } })));
-    const failed = await http.submitFailed("filter.sms", "no signal", { queue: "outbox" });
+    await fx.http.submitMany(
+      [1, 2, 3].map((n) => ({ type: "filter.mail", queue: "outbox", payload: { n } })),
+    );
+    await fx.http.submitMany([1, 2].map((n) => ({ type: "filter.sms", queue: "outbox", payload: { n } })));
+    const failed = await fx.http.submitFailed("filter.sms", "no signal", { queue: "outbox" });
     const page = await open("#/jobs");
 
     await page.getByLabel("Queue").fill("outbox");
@@ -84,13 +74,13 @@ describe("jobs history", () => {
   });
 
   it("updates rows live and offers newly created jobs", async () => {
-    const job = await http.submit({ type: "live.row" });
+    const job = await fx.http.submit({ type: "live.row" });
     const page = await open("#/jobs?type=live.row");
     await waitForText(page, caption, "1–1 of 1, newest first");
-    await http.leaseOne("live.row");
+    await fx.http.leaseOne("live.row");
     await waitForText(page, `${rowOf(job.id)} .badge`, "processing");
 
-    await http.submit({ type: "live.row" });
+    await fx.http.submit({ type: "live.row" });
     await page.getByRole("button", { name: "1 new job — show" }).click();
     await waitForText(page, caption, "1–2 of 2, newest first");
     await page.close();
@@ -99,9 +89,13 @@ describe("jobs history", () => {
 
 describe("job detail and actions", () => {
   it("shows payload, attempts, progress, worker and lease, then the error, live", async () => {
-    const job = await http.submit({ type: "detail.send", payload: { to: "a@b.c", n: 7 }, max_attempts: 2 });
-    const leased = await http.leaseOne("detail.send", "worker-7");
-    await http.heartbeat(leased, 40);
+    const job = await fx.http.submit({
+      type: "detail.send",
+      payload: { to: "a@b.c", n: 7 },
+      max_attempts: 2,
+    });
+    const leased = await fx.http.leaseOne("detail.send", "worker-7");
+    await fx.http.heartbeat(leased, 40);
     const page = await open(`#/jobs/${job.id}`);
     await waitForText(page, fact("status"), "processing");
     await waitForText(page, fact("attempts"), "1 of 2");
@@ -114,7 +108,7 @@ describe("job detail and actions", () => {
       n: 7,
     });
 
-    await http.fail(leased, "smtp down");
+    await fx.http.fail(leased, "smtp down");
     await waitForText(page, fact("status"), "failed");
     await waitForText(page, '[data-block="error"]', "smtp down");
     await waitForText(page, fact("worker"), "—");
@@ -122,19 +116,19 @@ describe("job detail and actions", () => {
   });
 
   it("retries a failed job and shows it queued at once", async () => {
-    const failed = await http.submitFailed("retry.one", "boom", { max_attempts: 1 });
+    const failed = await fx.http.submitFailed("retry.one", "boom", { max_attempts: 1 });
     const page = await open(`#/jobs/${failed.id}`);
     await waitForText(page, fact("status"), "failed");
     await page.getByRole("button", { name: /^Retry job/ }).click();
     await waitForText(page, fact("status"), "queued");
     await waitForText(page, fact("attempts"), "0 of 1");
     await waitForText(page, ".messages [role=status]", "Job requeued for processing");
-    expect((await http.get(failed.id)).status).toBe("queued");
+    expect((await fx.http.get(failed.id)).status).toBe("queued");
     await page.close();
   });
 
   it("cancels a queued job from the table", async () => {
-    const job = await http.submit({ type: "cancel.me" });
+    const job = await fx.http.submit({ type: "cancel.me" });
     const page = await open("#/jobs?type=cancel.me");
     await page
       .locator(rowOf(job.id))
@@ -142,7 +136,7 @@ describe("job detail and actions", () => {
       .click();
     await waitForText(page, `${rowOf(job.id)} .badge`, "cancelled");
     await waitForText(page, ".messages [role=status]", "Job cancelled.");
-    expect((await http.get(job.id)).status).toBe("cancelled");
+    expect((await fx.http.get(job.id)).status).toBe("cancelled");
     expect(
       await page
         .locator(rowOf(job.id))
@@ -153,9 +147,9 @@ describe("job detail and actions", () => {
   });
 
   it("shows the server's message when it refuses, and deletes once allowed", async () => {
-    const job = await http.submit({ type: "delete.busy" });
-    const leased = await http.leaseOne("delete.busy");
-    const refusal = await fetch(`${server.url}/api/jobs/${job.id}`, { method: "DELETE" });
+    const job = await fx.http.submit({ type: "delete.busy" });
+    const leased = await fx.http.leaseOne("delete.busy");
+    const refusal = await fetch(`${fx.server.url}/api/jobs/${job.id}`, { method: "DELETE" });
     expect(refusal.status).toBe(409);
     const { error } = (await refusal.json()) as { error: { message: string } };
 
@@ -163,29 +157,29 @@ describe("job detail and actions", () => {
     await waitForText(page, fact("status"), "processing");
     await page.getByRole("button", { name: /^Delete job/ }).click();
     await waitForText(page, ".messages [role=alert]", error.message);
-    expect((await http.get(job.id)).status).toBe("processing");
+    expect((await fx.http.get(job.id)).status).toBe("processing");
 
-    await http.complete(leased, null);
+    await fx.http.complete(leased, null);
     await waitForText(page, fact("status"), "completed");
     await page.getByRole("button", { name: /^Delete job/ }).click();
     await waitForText(page, ".gone", "This job was deleted.");
     await waitForText(page, ".messages [role=status]", "Job deleted.");
-    const gone = await fetch(`${server.url}/api/jobs/${job.id}`);
+    const gone = await fetch(`${fx.server.url}/api/jobs/${job.id}`);
     expect(gone.status).toBe(404);
     await page.close();
   });
 
   it("retries all failed jobs matching the type filter, and only those", async () => {
-    const a1 = await http.submitFailed("bulk.a", "x");
-    const a2 = await http.submitFailed("bulk.a", "x");
-    const b = await http.submitFailed("bulk.b", "x");
+    const a1 = await fx.http.submitFailed("bulk.a", "x");
+    const a2 = await fx.http.submitFailed("bulk.a", "x");
+    const b = await fx.http.submitFailed("bulk.b", "x");
     const page = await open("#/jobs?type=bulk.a");
     await waitForText(page, caption, "1–2 of 2, newest first");
     await page.getByRole("button", { name: "Retry all failed (type bulk.a)" }).click();
     await waitForText(page, ".messages [role=status]", "Requeued 2 failed jobs.");
     await waitForText(page, `${rowOf(a1.id)} .badge`, "queued");
     await waitForText(page, `${rowOf(a2.id)} .badge`, "queued");
-    expect((await http.get(b.id)).status).toBe("failed");
+    expect((await fx.http.get(b.id)).status).toBe("failed");
     await page.close();
   });
 

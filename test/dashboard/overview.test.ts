@@ -2,31 +2,19 @@
  * The overview against a real `jobd serve`: counts by state and queue change live (SSE, no reload)
  * as jobs are submitted, completed and failed over HTTP; the chart counts them; the server facts show.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, waitForText } from "./support/browser.js";
-import { JobdHttp } from "./support/jobd-http.js";
-import { type JobdProcess, startJobd } from "./support/jobd-process.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { waitForText } from "./support/browser.js";
+import { useDashboardFixture } from "./support/dashboard-fixture.js";
 
-let server: JobdProcess;
-let browser: Browser;
-let http: JobdHttp;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startJobd(), launchChromium()]);
-  http = new JobdHttp(server.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useDashboardFixture();
 
 const count = (status: string) => `.counts [data-status="${status}"] .count-value`;
 
 /** Opens the overview and marks the window, so a reload would be noticed. */
 async function openOverview(): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/`);
+  const page = await fx.browser.newPage();
+  await page.goto(`${fx.server.url}/`);
   await waitForText(page, "#live", "Live");
   await page.evaluate(() => Object.assign(window, { notReloaded: true }));
   return page;
@@ -37,15 +25,15 @@ describe("overview", () => {
     const page = await openOverview();
     await waitForText(page, count("queued"), "0");
 
-    await http.submitMany([1, 2, 3].map((n) => ({ type: "live.mail", queue: "mail", payload: { n } })));
+    await fx.http.submitMany([1, 2, 3].map((n) => ({ type: "live.mail", queue: "mail", payload: { n } })));
     await waitForText(page, count("queued"), "3");
     await waitForText(page, 'tr[data-queue="mail"] td:nth-of-type(1)', "3");
 
-    const first = await http.leaseOne("live.mail");
-    const second = await http.leaseOne("live.mail");
+    const first = await fx.http.leaseOne("live.mail");
+    const second = await fx.http.leaseOne("live.mail");
     await waitForText(page, count("processing"), "2");
-    await http.complete(first, { ok: true });
-    await http.fail(second, "mailbox full");
+    await fx.http.complete(first, { ok: true });
+    await fx.http.fail(second, "mailbox full");
     await waitForText(page, count("completed"), "1");
     await waitForText(page, count("failed"), "1");
     await waitForText(page, count("queued"), "1");
@@ -72,13 +60,13 @@ describe("overview", () => {
   });
 
   it("has landmarks, a live region for the counts, and loads nothing from elsewhere", async () => {
-    const page = await browser.newPage();
+    const page = await fx.browser.newPage();
     const foreign: string[] = [];
     page.on("request", (request) => {
-      if (!request.url().startsWith(server.url) && !request.url().startsWith("data:"))
+      if (!request.url().startsWith(fx.server.url) && !request.url().startsWith("data:"))
         foreign.push(request.url());
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${fx.server.url}/`);
     await waitForText(page, "#live", "Live");
     expect(await page.locator("header nav[aria-label='Main']").count()).toBe(1);
     expect(await page.locator("main#main h2").textContent()).toBe("Overview");

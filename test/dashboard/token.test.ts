@@ -3,23 +3,13 @@
  * needs one, refuses a wrong one, keeps a right one for the tab (sessionStorage), sends it only as a
  * Bearer header, and never puts it in a URL.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, waitForText } from "./support/browser.js";
-import { JobdHttp } from "./support/jobd-http.js";
-import { type JobdProcess, startJobd } from "./support/jobd-process.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { waitForText } from "./support/browser.js";
+import { useDashboardFixture } from "./support/dashboard-fixture.js";
 
 const TOKEN = "s3cret-dashboard-token";
-let server: JobdProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startJobd(["--api-token", TOKEN]), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useDashboardFixture(["--api-token", TOKEN], TOKEN);
 
 /** Every request the page makes, with its Authorization header. */
 function recordRequests(page: Page): { url: string; authorization: string | undefined }[] {
@@ -32,10 +22,10 @@ function recordRequests(page: Page): { url: string; authorization: string | unde
 
 describe("API token", () => {
   it("asks for the token, says why, refuses a wrong one and keeps a right one for the tab", async () => {
-    await new JobdHttp(server.url, TOKEN).submit({ type: "token.job" });
-    const page = await browser.newPage();
+    await fx.http.submit({ type: "token.job" });
+    const page = await fx.browser.newPage();
     const requests = recordRequests(page);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${fx.server.url}/`);
 
     await waitForText(page, "#token-heading", "API token required");
     await waitForText(page, "#token-why", /requires an API token: its API answered 401/);
@@ -66,8 +56,8 @@ describe("API token", () => {
   });
 
   it("forgets the token with the tab", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/#/jobs`);
+    const page = await fx.browser.newPage();
+    await page.goto(`${fx.server.url}/#/jobs`);
     await waitForText(page, "#token-heading", "API token required");
     await page.getByLabel("API token", { exact: true }).fill(TOKEN);
     await page.keyboard.press("Enter");

@@ -33,7 +33,7 @@ export async function waitForText(
   page: Page,
   selector: string,
   expected: string | RegExp,
-  timeoutMs = 10_000,
+  timeoutMs = 15_000,
 ): Promise<string> {
   const pattern = typeof expected === "string" ? `^${escapeRegExp(expected)}$` : expected.source;
   try {
