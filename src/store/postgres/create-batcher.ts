@@ -20,10 +20,11 @@ interface PendingCreate {
 type InsertBatch = (jobs: readonly Job[]) => Promise<CreateResult[]>;
 
 /** Group transactions in flight at once; further creates gather for the next group meanwhile. */
-export const MAX_GROUPS_IN_FLIGHT = 4;
+const MAX_GROUPS_IN_FLIGHT = 4;
 /** The most jobs one group inserts. */
-export const MAX_GROUP_SIZE = 1_000;
+const MAX_GROUP_SIZE = 1_000;
 
+/** Gathers concurrent single creates into group transactions. */
 export class CreateBatcher {
   #waiting: PendingCreate[] = [];
   #inFlight = 0;

@@ -15,6 +15,7 @@ export type JobsAvailableListener = (runAt: number) => void;
 /** How long to wait before reconnecting a lost listening connection. */
 const RECONNECT_DELAY_MS = 1_000;
 
+/** One node's listening side of the channel: a dedicated connection, reconnected when lost. */
 export class JobNotifier {
   readonly #listeners = new Set<JobsAvailableListener>();
   #client: pg.Client | null = null;

@@ -51,6 +51,7 @@ export function recordValue(column: JobColumn): string {
   return JSON_COLUMNS.has(column) ? `r.${column}::json` : `r.${column}`;
 }
 
+/** The Job a row holds (pg has already parsed its json and bigint columns). */
 export function jobFromRow(row: JobRow): Job {
   const job: Record<string, unknown> = {};
   for (const [field, column] of FIELD_COLUMNS) job[field] = row[column];

@@ -13,6 +13,7 @@ import { changedColumns, type JobSql } from "./job-sql.js";
 /** A job before and after its transition. */
 export type JobChange = readonly [before: Job, after: Job];
 
+/** Inserts and write-backs on a transaction's client, with their notifications. */
 export class JobWriter {
   constructor(private readonly sql: JobSql) {}
 

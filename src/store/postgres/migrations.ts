@@ -20,6 +20,7 @@ interface Migration {
   sql: (names: PgNames) => string;
 }
 
+/** Every migration, in order. Never edit one that has been released: append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -72,7 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** The newest schema version this code knows. */
-export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 /** Brings the schema up to date; safe to call from several nodes at once. Returns the versions applied. */
 export async function migrate(pool: Pool, names: PgNames): Promise<number[]> {

@@ -4,6 +4,7 @@
  */
 import { invalid } from "../../domain/errors.js";
 
+/** The schema jobd uses unless told otherwise. */
 export const DEFAULT_SCHEMA = "jobd";
 
 /** Lower-case identifiers only: they are interpolated into SQL, so nothing that needs escaping is allowed. */

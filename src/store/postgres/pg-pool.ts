@@ -37,7 +37,7 @@ export function createPool(connectionString: string, max = DEFAULT_POOL_SIZE): p
 }
 
 /** The connection string without its password, for messages. */
-export function describeDatabase(connectionString: string): string {
+function describeDatabase(connectionString: string): string {
   try {
     const url = new URL(connectionString);
     url.password = "";

@@ -4,12 +4,14 @@
  * Every write is one transaction at READ COMMITTED: rows are locked (`FOR UPDATE`), the domain's pure
  * transition is applied in JS, and the changed columns are written back in one batched UPDATE. Claims
  * lock with `SKIP LOCKED`, so concurrent claimers on any number of nodes never share a job and never
- * wait for each other. Commits are durable as the server's `fsync`/`synchronous_commit` make them
- * (on by default: "power-loss").
+ * wait for each other. Concurrent single creates are group-committed (create-batcher.ts). Commits are
+ * durable ("power-loss") as long as the server keeps `fsync` on; sessions never run with
+ * `synchronous_commit = off` (pg-pool.ts).
  *
  * Known limits: no data-directory lock, so recovery may only reclaim expired leases (a `local:` worker
- * may be another live node); jsonb does not keep object key order and refuses `\u0000` in strings;
- * notifications are best effort (see job-notifier.ts).
+ * may be another live node); text columns cannot hold U+0000 (job-row.ts); notifications are best
+ * effort (job-notifier.ts); `counts` and history totals are exact `count(*)`s, whose cost grows with
+ * the table. docs/postgres.md has the operator's view.
  */
 import type pg from "pg";
 import { invalid, isJobdError, notFound } from "../../domain/errors.js";
@@ -38,6 +40,7 @@ import { type PgNames, pgNames } from "./pg-names.js";
 import { createPool, unreachable } from "./pg-pool.js";
 import { inSnapshot, inTransaction } from "./transactions.js";
 
+/** Where and how to connect; `openStore` fills `connectionString` from `PersistenceConfig.databaseUrl`. */
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db` (`--database-url`); required. */
   connectionString: string | undefined;
@@ -50,6 +53,7 @@ export interface PostgresStoreOptions {
 /** Jobs per locked page in `updateMany`: bounds memory, not atomicity (all pages are one transaction). */
 const UPDATE_PAGE_SIZE = 1_000;
 
+/** The JobStore on PostgreSQL, shared by any number of jobd nodes. */
 export class PostgresJobStore implements JobStore {
   readonly backend = "postgres" as const;
   readonly durability = "power-loss" as const;
