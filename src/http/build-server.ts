@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { JobQueueApi } from "../queue/job-queue-api.js";
 import { apiPlugin } from "./api-plugin.js";
 import { Availability } from "./availability.js";
@@ -27,7 +27,10 @@ export interface ServerDeps {
   apiToken?: string;
   /** `--max-payload-bytes`: bounds a create body (a batch body may be up to 64 MiB). */
   maxPayloadBytes: number;
+  /** Pino options (Fastify makes its logger), or `false`/absent for none. */
   logger?: FastifyServerOptions["logger"];
+  /** A ready pino logger to share with the engine instead; wins over `logger`. */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 /** Room for a create body's other fields (and JSON whitespace) around a payload of the maximum size. */
@@ -39,7 +42,7 @@ export const CLOSE_GRACE_MS = 2_000;
 /** Builds the Fastify instance with every route registered; the caller listens (or injects). */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     bodyLimit: deps.maxPayloadBytes + BODY_SLACK_BYTES,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
