@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { buildServer } from "../http/build-server.js";
+import type { ServerDeps } from "../http/build-server.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { RecoveryResult, Stats } from "../queue/job-queue-api.js";
 import type { RecoveryManager } from "../recovery/recovery-manager.js";
@@ -18,7 +18,7 @@ export interface JobdServerParts {
   queue: JobQueue;
   recoveryManager: RecoveryManager;
   log: Logger;
-  httpLogger: Parameters<typeof buildServer>[0]["logger"];
+  httpLogger: ServerDeps["logger"];
 }
 
 /** A running jobd: enqueue, inspect, listen, close. */
@@ -29,6 +29,7 @@ export class JobdServer extends LibraryApi {
   url: string | undefined;
   private ready = false;
   private http: FastifyInstance | undefined;
+  private listening = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly parts: JobdServerParts) {
@@ -37,8 +38,11 @@ export class JobdServer extends LibraryApi {
 
   /** Serves the REST API; until recovery is done `/readyz` and `/api/*` answer 503. Resolves with the URL. */
   async listen({ port, host = "127.0.0.1" }: ListenOptions): Promise<string> {
-    if (this.http) throw new Error(`jobd is already listening on ${this.url}`);
+    if (this.listening) throw new Error(`jobd already listens (${this.url ?? "starting"})`);
+    this.listening = true;
     const { queue, options, httpLogger } = this.parts;
+    // Loaded on demand: an embedded jobd that never listens does not pay for Fastify at startup.
+    const { buildServer } = await import("../http/build-server.js");
     this.http = buildServer({
       queue,
       isReady: () => this.ready,
