@@ -130,9 +130,10 @@ describe("failures", () => {
   });
 
   it("an unreachable server: exit 1 naming the URL", async () => {
-    const run = await runCli(["stats", "--url", "http://127.0.0.1:1"]);
+    const port = await closedPort();
+    const run = await runCli(["stats", "--url", `http://127.0.0.1:${port}`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
+    expect(run.stderr).toBe(`jobd: unavailable: cannot reach jobd at http://127.0.0.1:${port}: ECONNREFUSED\n`);
       /^jobd: unavailable: cannot reach jobd at http:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
     );
   });
