@@ -133,8 +133,8 @@ describe("failures", () => {
     const port = await closedPort();
     const run = await runCli(["stats", "--url", `http://127.0.0.1:${port}`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`jobd: unavailable: cannot reach jobd at http://127.0.0.1:${port}: ECONNREFUSED\n`);
-      /^jobd: unavailable: cannot reach jobd at http:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
+    expect(run.stderr).toBe(
+      `jobd: unavailable: cannot reach jobd at http://127.0.0.1:${port}: ECONNREFUSED\n`,
     );
   });
 
