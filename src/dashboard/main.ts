@@ -4,6 +4,7 @@
  */
 import "./styles.css";
 import { api, onUnauthorized, queryString } from "./api.js";
+import { coalesce } from "./coalesce.js";
 import { h } from "./dom.js";
 import { jobDetailView } from "./job-detail-view.js";
 import { jobsView } from "./jobs-view.js";
@@ -18,6 +19,8 @@ import type { AppContext, View } from "./view.js";
 import type { HistoryResponse, StatsResponse } from "./wire.js";
 
 const STATS_POLL_MS = 10_000;
+/** However many events arrive, stats are fetched at most this often. */
+const STATS_MIN_GAP_MS = 250;
 const LIVE_TEXT: Record<LiveState, string> = {
   connecting: "Connecting…",
   live: "Live",
@@ -66,15 +69,8 @@ function render(moveFocus: boolean): void {
   }
 }
 
-/** Fetches stats, at most one request at a time; calls that arrive meanwhile coalesce into one more. */
-let statsRunning = false;
-let statsAgain = false;
-async function refreshStats(): Promise<void> {
-  if (statsRunning) {
-    statsAgain = true;
-    return;
-  }
-  statsRunning = true;
+/** Fetches stats and hands them to the view; shows why in the banner when that fails. */
+async function loadStats(): Promise<void> {
   try {
     latestStats = await api<StatsResponse>("GET", "/api/stats");
     bannerElement.textContent = "";
@@ -82,12 +78,8 @@ async function refreshStats(): Promise<void> {
   } catch (error) {
     if (!asking) bannerElement.textContent = `Stats unavailable: ${messageOf(error)}`;
   }
-  statsRunning = false;
-  if (statsAgain) {
-    statsAgain = false;
-    void refreshStats();
-  }
 }
+const refreshStats = coalesce(loadStats, STATS_MIN_GAP_MS);
 
 /** Fills the throughput chart with what finished before the page opened. */
 async function seedThroughput(): Promise<void> {
@@ -105,17 +97,17 @@ async function seedThroughput(): Promise<void> {
 function start(): void {
   asking = false;
   render(false);
-  void refreshStats();
+  refreshStats();
   void seedThroughput();
   stopEvents = followEvents({
     event(name, job) {
       if (name === "completed" || name === "failed") app.throughput.record(job, name, Date.now());
-      void refreshStats();
+      if (name !== "progress") refreshStats(); // Progress changes no count.
       view?.onJobEvent?.(name, job);
     },
     state(state) {
       showLiveState(state);
-      if (state === "live") void refreshStats(); // Events may have been missed while away.
+      if (state === "live") refreshStats(); // Events may have been missed while away.
     },
   });
 }
@@ -147,5 +139,5 @@ document.querySelector("a.skip")?.addEventListener("click", (event) => {
   mainElement.focus();
 });
 window.addEventListener("hashchange", () => render(true));
-setInterval(() => void (asking || refreshStats()), STATS_POLL_MS);
+setInterval(() => asking || refreshStats(), STATS_POLL_MS);
 start();

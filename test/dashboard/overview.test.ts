@@ -75,4 +75,21 @@ describe("overview", () => {
     expect(foreign).toEqual([]);
     await page.close();
   });
+
+  it("is keyboard usable: skip link, then the main navigation moves focus to the new view", async () => {
+    const page = await openOverview();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    expect(page.url()).toBe(`${fx.server.url}/`);
+
+    await page.locator("nav a", { hasText: "Overview" }).focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await waitForText(page, "main h2", "Jobs");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Jobs");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    await page.close();
+  });
 });
