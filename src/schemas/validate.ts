@@ -37,7 +37,39 @@ export function describeError(error: ValueError, root?: string): string {
     return `"${field}" must be ≥ ${schema.minimum} ${got}`;
   const choices = literalChoices(schema);
   if (choices) return `"${field}" must be one of ${choices.join(", ")} ${got}`;
-  return `"${field}" ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)} (got ${preview(error.value)})`;
+  const expected = expectation(schema);
+  if (expected) return `"${field}" must be ${expected} ${got}`;
+  return `"${field}" ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)} ${got}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "an object",
+  array: "a list",
+  null: "null",
+};
+
+/** What a schema accepts, in words: `a string of 1–200 characters or null`; null if it cannot say. */
+function expectation(schema: Record<string, unknown>): string | null {
+  const options = schema.anyOf as Record<string, unknown>[] | undefined;
+  if (options) {
+    const parts = options.map(expectation);
+    return parts.every(Boolean) ? parts.join(" or ") : null;
+  }
+  const name = TYPE_NAMES[schema.type as string];
+  if (!name) return null;
+  const range = (min: unknown, max: unknown, unit: string) =>
+    min === undefined && max === undefined ? "" : ` of ${min ?? 0}–${max ?? "∞"} ${unit}`;
+  if (schema.type === "string") return name + range(schema.minLength, schema.maxLength, "characters");
+  if (schema.type === "array") return name + range(schema.minItems, schema.maxItems, "items");
+  if (schema.minimum !== undefined && schema.maximum !== undefined)
+    return `${name} from ${schema.minimum} to ${schema.maximum}`;
+  if (schema.minimum !== undefined) return `${name} ≥ ${schema.minimum}`;
+  if (schema.maximum !== undefined) return `${name} ≤ ${schema.maximum}`;
+  return name;
 }
 
 /** The values of a union of literals (`JobStatusSchema`), or null for any other schema. */
