@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 /**
  * Fastify's own JSON parser (with its prototype-poisoning protection), except that an empty body is
  * no body: `POST /api/jobs/{id}/retry` sent with `Content-Type: application/json` and nothing else is
- * fine, and a route that needs a body says `"body" expected object` through its schema.
+ * fine, and a route that needs a body says `"body" must be an object` through its schema.
  */
 export function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "error");
