@@ -99,6 +99,7 @@ function start(): void {
   render(false);
   refreshStats();
   void seedThroughput();
+  let outage = false;
   stopEvents = followEvents({
     event(name, job) {
       if (name === "completed" || name === "failed") app.throughput.record(job, name, Date.now());
@@ -107,7 +108,13 @@ function start(): void {
     },
     state(state) {
       showLiveState(state);
-      if (state === "live") refreshStats(); // Events may have been missed while away.
+      if (state === "offline") outage = true;
+      if (state !== "live") return;
+      refreshStats();
+      // Back after an outage (a restart, or still recovering at first): events were missed, so
+      // the view loads again; a first connection needs nothing more.
+      if (outage) render(false);
+      outage = false;
     },
   });
 }

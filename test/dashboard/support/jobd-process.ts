@@ -18,14 +18,14 @@ export interface JobdProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `jobd serve --port 0 --host 127.0.0.1 …args`. Needs `npm run build` first. */
-export async function startJobd(args: string[] = []): Promise<JobdProcess> {
+/** Starts `jobd serve --port <port> --host 127.0.0.1 …args` (port 0: any free one). Needs `npm run build`. */
+export async function startJobd(args: string[] = [], port = 0): Promise<JobdProcess> {
   for (const built of ["dist/cli/main.js", "dist/dashboard/index.html"]) {
     if (!existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
   const child = spawn(
     process.execPath,
-    ["bin/jobd.js", "serve", "--port", "0", "--host", "127.0.0.1", ...args],
+    ["bin/jobd.js", "serve", "--port", String(port), "--host", "127.0.0.1", ...args],
     {
       cwd: ROOT,
       env: withoutJobdSettings(process.env),
