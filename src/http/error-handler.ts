@@ -13,19 +13,19 @@ export interface ApiError {
 
 /** Fastify's error codes that mean "the request body is not usable JSON". */
 const BAD_BODY: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: "the request body is not valid JSON",
-  FST_ERR_CTP_EMPTY_JSON_BODY: "the request body is empty; send a JSON object",
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "the request body must be JSON (Content-Type: application/json)",
+  FST_ERR_CTP_INVALID_JSON_BODY: '"body" is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '"body" is empty; send a JSON object',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '"body" must be JSON (Content-Type: application/json)',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "the request's Content-Length does not match its body",
 };
 
 /** Maps any thrown value to the API's error code and a message safe to show the caller. */
-export function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown, bodyLimit?: number): ApiError {
   if (isJobdError(error)) return { code: error.code, message: error.message };
   const fastifyError = error as Partial<FastifyError>;
   const fastifyCode = fastifyError.code ?? "";
   if (fastifyCode === "FST_ERR_CTP_BODY_TOO_LARGE")
-    return { code: "payload_too_large", message: "the request body is over the size limit" };
+    return { code: "payload_too_large", message: `"body" is over the limit of ${bodyLimit ?? "?"} bytes` };
   if (fastifyCode in BAD_BODY) return { code: "invalid_request", message: BAD_BODY[fastifyCode] as string };
   if (error instanceof SyntaxError || fastifyCode === "FST_ERR_VALIDATION")
     return { code: "invalid_request", message: fastifyError.message ?? "invalid request" };
@@ -43,7 +43,7 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
 
 /** `setErrorHandler`: logs what is the server's fault, answers with the mapped error. */
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const apiError = toApiError(error);
+  const apiError = toApiError(error, request.routeOptions.bodyLimit);
   if (apiError.code === "internal") request.log.error({ err: error }, "request failed");
   else request.log.info({ code: apiError.code, message: apiError.message }, "request rejected");
   return sendApiError(reply, apiError);

@@ -26,7 +26,7 @@ export const MAX_LEASE_JOBS = 100;
 const strict = { additionalProperties: false } as const;
 const WorkerId = Type.String({ minLength: 1, maxLength: 200 });
 /** The attempt a lease was granted for: the job's `attempts` as the lease returned it. */
-const Attempt = Type.Integer({ minimum: 1, maximum: 1000 });
+const Attempt = Type.Integer({ minimum: 1 });
 const LeaseMs = Type.Integer({ minimum: MIN_LEASE_MS, maximum: MAX_LEASE_MS });
 const NameList = Type.Array(Name, { minItems: 1, maxItems: 100 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { buildServer } from "../../src/http/build-server.js";
+import { BODY_SLACK_BYTES, buildServer } from "../../src/http/build-server.js";
 import { MAX_BATCH_BODY_BYTES } from "../../src/schemas/api.js";
 import { post, type ServerFixture, startServer } from "./server-fixture.js";
 
@@ -17,7 +17,10 @@ describe("payload limits", () => {
     expect(justOver.json().error.message).toContain('"payload"');
     const wayOver = await post(server.app, "/api/jobs", { type: "t", payload: "x".repeat(200_000) });
     expect(wayOver.statusCode).toBe(413);
-    expect(wayOver.json().error.code).toBe("payload_too_large");
+    expect(wayOver.json().error).toEqual({
+      code: "payload_too_large",
+      message: `"body" is over the limit of ${1000 + BODY_SLACK_BYTES} bytes`,
+    });
     const fits = await post(server.app, "/api/jobs", { type: "t", payload: "x".repeat(990) });
     expect(fits.statusCode).toBe(201);
     expect(await stored()).toBe(1);
