@@ -51,6 +51,15 @@ function freshSchema(): string {
   return schema;
 }
 
+/** The backends of application `app` waiting for a lock. */
+async function waitingBackends(app: string): Promise<unknown[]> {
+  const { rows } = await admin.query(
+    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+    [app],
+  );
+  return rows;
+}
+
 const openNode = (schema: string) =>
   PostgresJobStore.open({ connectionString: DATABASE_URL, schema, poolSize: 4 });
 
@@ -194,6 +203,29 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
       code: "invalid_request",
       message: expect.stringContaining("--database-url"),
     });
+  });
+
+  test("a connection the database drops mid-request fails it `unavailable`; the next request reconnects", async () => {
+    const schema = freshSchema();
+    const app = `jobd_test_drop_${process.pid}`;
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set("application_name", app);
+    const store = await PostgresJobStore.open({ connectionString: url.toString(), schema, poolSize: 2 });
+    onTestFinished(() => store.close());
+    const job = makeJob();
+    await store.create(job);
+    const locker = await admin.connect(); // holds the row, so the store's update waits on the server
+    onTestFinished(() => locker.release());
+    await locker.query("BEGIN");
+    await locker.query(`SELECT id FROM "${schema}".jobs WHERE id = $1 FOR UPDATE`, [job.id]);
+    const update = store.update(job.id, (j) => ({ ...j, priority: 1 }));
+    await expect.poll(async () => (await waitingBackends(app)).length).toBe(1);
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [
+      app,
+    ]);
+    await expect(update).rejects.toMatchObject({ code: "unavailable" });
+    await locker.query("ROLLBACK");
+    expect(await store.get(job.id)).toEqual(job);
   });
 
   test("a schema name that would need quoting is refused", async () => {

@@ -13,6 +13,7 @@
 import type { Pool } from "pg";
 import { JobdError } from "../../domain/errors.js";
 import type { PgNames } from "./pg-names.js";
+import { inTransaction } from "./transactions.js";
 
 interface Migration {
   version: number;
@@ -76,10 +77,8 @@ export const MIGRATIONS: readonly Migration[] = [
 const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 /** Brings the schema up to date; safe to call from several nodes at once. Returns the versions applied. */
-export async function migrate(pool: Pool, names: PgNames): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+export function migrate(pool: Pool, names: PgNames): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [names.migrationLockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
     await client.query(
@@ -97,14 +96,8 @@ export async function migrate(pool: Pool, names: PgNames): Promise<number[]> {
         Date.now(),
       ]);
     }
-    await client.query("COMMIT");
     return pending.map((m) => m.version);
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** An older jobd must not run against a schema a newer one migrated: it would misread the rows. */

@@ -18,6 +18,9 @@ const types: pg.CustomTypesConfig = {
 const DURABLE_COMMITS =
   "SELECT set_config('synchronous_commit', 'local', false) WHERE current_setting('synchronous_commit') = 'off'";
 
+/** How long to wait for a new connection before the request fails. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Connections per node by default: claims, writes and reads run in parallel up to this many. */
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -29,7 +32,16 @@ export function createPool(connectionString: string, max = DEFAULT_POOL_SIZE): p
   const onConnect = async (client: pg.ClientBase) => {
     await client.query(DURABLE_COMMITS);
   };
-  const pool = new pg.Pool({ connectionString, max, types, onConnect });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types,
+    onConnect,
+    // A database that does not answer fails the request (`unavailable`) instead of hanging it, and
+    // TCP keep-alive notices a peer that vanished without closing the connection.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // An idle connection that dies (server restart, network) is dropped by the pool; the next query
   // opens a new one. Without a listener the error would crash the process.
   pool.on("error", () => {});

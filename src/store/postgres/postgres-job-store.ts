@@ -38,7 +38,7 @@ import { JobWriter } from "./job-writer.js";
 import { migrate } from "./migrations.js";
 import { type PgNames, pgNames } from "./pg-names.js";
 import { createPool, unreachable } from "./pg-pool.js";
-import { inSnapshot, inTransaction } from "./transactions.js";
+import { inSnapshot, inTransaction, runStatement } from "./transactions.js";
 
 /** Where and how to connect; `openStore` fills `connectionString` from `PersistenceConfig.databaseUrl`. */
 export interface PostgresStoreOptions {
@@ -82,17 +82,17 @@ export class PostgresJobStore implements JobStore {
       await migrate(pool, names);
     } catch (error) {
       await pool.end();
-      throw isJobdError(error) ? error : unreachable(connectionString, error);
+      throw isJobdError(error) && error.code !== "unavailable" ? error : unreachable(connectionString, error);
     }
     return new PostgresJobStore(pool, names, connectionString);
   }
 
   async save(job: Job): Promise<void> {
-    await this.#pool.query(this.#sql.upsert(), [JSON.stringify([jobToRow(job)])]);
+    await runStatement(this.#pool, this.#sql.upsert(), [JSON.stringify([jobToRow(job)])]);
   }
 
   async get(id: string): Promise<Job | null> {
-    const { rows } = await this.#pool.query<JobRow>(this.#sql.selectByIds(), [[id]]);
+    const { rows } = await runStatement<JobRow>(this.#pool, this.#sql.selectByIds(), [[id]]);
     return rows[0] ? jobFromRow(rows[0]) : null;
   }
 
@@ -101,7 +101,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.#pool.query(this.#sql.deleteById(), [id]);
+    const { rowCount } = await runStatement(this.#pool, this.#sql.deleteById(), [id]);
     return (rowCount ?? 0) > 0;
   }
 
@@ -110,7 +110,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async cleanup(olderThan: number): Promise<number> {
-    const { rowCount } = await this.#pool.query(this.#sql.deleteFinishedBefore(), [olderThan]);
+    const { rowCount } = await runStatement(this.#pool, this.#sql.deleteFinishedBefore(), [olderThan]);
     return rowCount ?? 0;
   }
 
@@ -139,7 +139,7 @@ export class PostgresJobStore implements JobStore {
 
   async nextRunAt(filter: Pick<JobFilter, "type" | "queue">): Promise<number | null> {
     const { sql, params } = this.#sql.nextRunAt(filter);
-    const { rows } = await this.#pool.query<{ run_at: number | null }>(sql, params);
+    const { rows } = await runStatement<{ run_at: number | null }>(this.#pool, sql, params);
     return rows[0]?.run_at ?? null;
   }
 
@@ -183,7 +183,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   async counts(): Promise<JobCounts> {
-    const { rows } = await this.#pool.query<Pick<Job, "queue" | "status"> & { n: number }>(
+    const { rows } = await runStatement<Pick<Job, "queue" | "status"> & { n: number }>(
+      this.#pool,
       this.#sql.countByQueueAndStatus(),
     );
     const result: JobCounts = { counts: emptyStatusCounts(), queues: {} };
@@ -210,7 +211,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async #selectAll(pendingOnly: boolean): Promise<Job[]> {
-    const { rows } = await this.#pool.query<JobRow>(this.#sql.selectAll(pendingOnly));
+    const { rows } = await runStatement<JobRow>(this.#pool, this.#sql.selectAll(pendingOnly));
     return rows.map(jobFromRow);
   }
 }

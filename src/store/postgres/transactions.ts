@@ -1,10 +1,12 @@
 /**
- * Transactions on the pool. Writes run at READ COMMITTED with row locks (`FOR UPDATE`, `SKIP LOCKED`),
+ * Transactions and single statements on the pool; their failures come out as jobd's error codes
+ * (pg-errors.ts). Writes run at READ COMMITTED with row locks (`FOR UPDATE`, `SKIP LOCKED`),
  * which is what makes concurrent nodes safe; a deadlock or serialization failure — possible when two
  * nodes' batches touch the same idempotency keys in different orders — is retried, which is safe
  * because the work inside is a pure transition applied to freshly locked rows.
  */
 import type pg from "pg";
+import { toStoreError } from "./pg-errors.js";
 
 /** SQLSTATEs that mean "nothing happened, run it again": serialization_failure, deadlock_detected. */
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -15,6 +17,11 @@ type Work<T> = (client: pg.PoolClient) => Promise<T>;
 async function once<T>(pool: pg.Pool, begin: string, work: Work<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client whose server goes away also emits "error"; unheard, that would crash the process.
+  const onError = () => {
+    broken = true;
+  };
+  client.on("error", onError);
   try {
     await client.query(begin);
     const value = await work(client);
@@ -26,6 +33,7 @@ async function once<T>(pool: pg.Pool, begin: string, work: Work<T>): Promise<T> 
     });
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }
@@ -37,12 +45,29 @@ export async function inTransaction<T>(pool: pg.Pool, work: Work<T>): Promise<T>
       return await once(pool, "BEGIN", work);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (attempt >= MAX_TRIES || code === undefined || !RETRYABLE.has(code)) throw error;
+      if (attempt >= MAX_TRIES || code === undefined || !RETRYABLE.has(code)) throw toStoreError(error);
     }
   }
 }
 
 /** Runs `work` on one consistent read-only snapshot (e.g. a page of history and its total). */
-export function inSnapshot<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
-  return once(pool, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work);
+export async function inSnapshot<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
+  try {
+    return await once(pool, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work);
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+/** Runs one statement on its own (autocommit). */
+export async function runStatement<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  try {
+    return await pool.query<R>(sql, params);
+  } catch (error) {
+    throw toStoreError(error);
+  }
 }
