@@ -5,12 +5,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onTestFinished } from "vitest";
+import { onTestFinished, type TestContext } from "vitest";
 
-/** Creates `<tmp>/jobd-<prefix>-XXXXXX` for the running test; call it inside a test or a beforeEach. */
-export function tempDir(prefix = "test"): string {
+/**
+ * Creates `<tmp>/jobd-<prefix>-XXXXXX` for the running test; call it inside a test or a beforeEach.
+ * Concurrent tests pass their context, so the directory is tied to the right test.
+ */
+export function tempDir(prefix = "test", test?: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), `jobd-${prefix}-`));
-  onTestFinished(({ task }) => {
+  (test?.onTestFinished ?? onTestFinished)(({ task }) => {
     if (task.result?.state === "fail") console.warn(`kept the files of failed test "${task.name}" in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   });

@@ -18,6 +18,7 @@ import { writeSnapshot } from "./snapshot-file.js";
 
 export const SNAPSHOT_FILE = "jobs.json";
 export const JOURNAL_FILE = "jobs.journal";
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface JsonJobStoreOptions {
   /** Created 0700 if missing. */
@@ -47,7 +48,9 @@ export class JsonJobStore extends IndexedJobStore {
     super(index, journal);
     this.snapshotPath = join(dataDir, SNAPSHOT_FILE);
     const seconds = options.autoSaveInterval ?? 30;
-    if (seconds > 0) this.autoSave = setInterval(() => this.autoFlush(), seconds * 1000).unref();
+    // setInterval turns a delay past 2^31-1 ms (24.8 days) into 1 ms: clamp instead.
+    const delay = Math.min(seconds * 1000, MAX_TIMER_MS);
+    if (seconds > 0) this.autoSave = setInterval(() => this.autoFlush(), delay).unref();
   }
 
   /** Creates the directory if needed, takes its lock, and loads the jobs (see `load`). */

@@ -17,14 +17,20 @@ const LOOPS = 4;
 const LEASE_MS = 600_000;
 let nextOp = 0;
 
-// process.stdout is synchronous for pipes on Linux: a line is out before the next step starts.
-const print = (line: ChildLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
+/**
+ * Resolves once the line is in the pipe: a SIGKILL loses what Node still buffers, and when the parent
+ * reads slowly, stdout stops writing synchronously and starts buffering.
+ */
+const print = (line: ChildLine) =>
+  new Promise<void>((resolve, reject) =>
+    process.stdout.write(`${JSON.stringify(line)}\n`, (error) => (error ? reject(error) : resolve())),
+  );
 
 /** Prints the intent, runs the write, prints the acknowledgement. */
 async function write(intent: Intent, run: () => Promise<Job[] | string>): Promise<Job[]> {
-  print(intent);
+  await print(intent);
   const answer = await run();
-  print(typeof answer === "string" ? { a: intent.w, deleted: answer } : { a: intent.w, jobs: answer });
+  await print(typeof answer === "string" ? { a: intent.w, deleted: answer } : { a: intent.w, jobs: answer });
   return typeof answer === "string" ? [] : answer;
 }
 
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
     resolvePersistenceConfig({ enabled: true, backend, storagePath: dataDir, autoSaveInterval: 0.1 }),
     { logger: { warn: (message) => process.stderr.write(`${message}\n`) } },
   );
-  print({ ready: true });
+  await print({ ready: true });
   await Promise.all(Array.from({ length: LOOPS }, (_, n) => loop(store, n)));
 }
 

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { describe, test } from "vitest";
 import { resolvePersistenceConfig, type StorageBackend } from "../../../src/config/persistence.js";
 import { openStore } from "../../../src/store/create-store.js";
 import { tempDir } from "../../support/temp-dir.js";
@@ -49,17 +49,19 @@ async function runAndKill(backend: StorageBackend, dir: string, model: Acknowled
   return acks;
 }
 
+/** Resolves once the child is gone AND its stdout is read to the end ("exit" may come before the last lines). */
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
 }
 
-describe("durability: SIGKILL at random moments", () => {
+// The backends run side by side: each round's wait is mostly a child starting up.
+describe.concurrent("durability: SIGKILL at random moments", () => {
   for (const backend of BACKENDS)
     test.skipIf(!backendSelected(backend))(
       `${backend}: every acknowledged write survives ${ROUNDS} kills`,
       { timeout: 120_000 },
-      async () => {
-        const dir = tempDir(`crash-${backend}`);
+      async (t) => {
+        const dir = tempDir(`crash-${backend}`, t);
         const model = new AcknowledgedModel();
         const config = resolvePersistenceConfig({ enabled: true, backend, storagePath: dir });
         for (let round = 1; round <= ROUNDS; round++) {
@@ -67,11 +69,11 @@ describe("durability: SIGKILL at random moments", () => {
           const store = await openStore(config, { logger: { warn: () => {} } });
           const stored = await store.list();
           await store.close();
-          expect(model.check(stored), `round ${round} (${acks} acknowledged writes)`).toEqual([]);
+          t.expect(model.check(stored), `round ${round} (${acks} acknowledged writes)`).toEqual([]);
           model.reset(stored);
         }
         console.info(`${backend}: ${model.acknowledged} acknowledged writes checked over ${ROUNDS} SIGKILLs`);
-        expect(model.acknowledged).toBeGreaterThan(ROUNDS);
+        t.expect(model.acknowledged).toBeGreaterThan(ROUNDS);
       },
     );
 });

@@ -1,7 +1,7 @@
 /**
- * What the crash-test child prints, one JSON line per event, written synchronously to stdout (a pipe) so that
- * a line is out before the next step starts: an intent (`W`) before each write reaches the store, and an
- * acknowledgement (`A`) once the store answered. The parent knows every write that may have happened
+ * What the crash-test child prints, one JSON line per event, each in the stdout pipe before the child
+ * goes on: an intent (`W`) before each write reaches the store, and an acknowledgement (`A`) once the
+ * store answered. The parent knows every write that may have happened
  * (W) and every write that must have (A).
  */
 import type { Job, JsonValue } from "../../../src/domain/job.js";
