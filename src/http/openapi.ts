@@ -14,6 +14,8 @@ export const openApiOptions: SwaggerOptions = {
       version: "1.0.0",
     },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    // The token applies when one is configured; the health and metrics routes opt out with `security: []`.
+    security: [{ bearer: [] }],
     tags: [
       { name: "jobs", description: "Submit, read, retry, cancel and delete jobs" },
       { name: "workers", description: "The remote-worker protocol: lease, heartbeat, complete, fail" },

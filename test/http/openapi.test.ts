@@ -44,6 +44,8 @@ test("GET /api/openapi.json documents every route of the contract, with schemas"
   const create = doc.paths["/api/jobs"].post;
   expect(create.requestBody.content["application/json"].schema.required).toEqual(["type"]);
   expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["200", "201", "4XX"]));
+  expect(doc.security).toEqual([{ bearer: [] }]);
+  for (const open of ["/healthz", "/readyz", "/metrics"]) expect(doc.paths[open].get.security).toEqual([]);
   const history = doc.paths["/api/jobs/history"].get;
   expect(history.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
     "limit",

@@ -12,6 +12,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = 
     {
       schema: {
         tags: ["health"],
+        security: [],
         summary: "Prometheus metrics",
         produces: ["text/plain"],
         response: {
