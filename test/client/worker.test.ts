@@ -4,8 +4,9 @@
  * stop() draining in-flight jobs, and a wrong token stopping the worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobdClient, NonRetryableError, type RemoteJob } from "../../src/client/index.js";
+import { JobdClient, NonRetryableError } from "../../src/client/index.js";
 import { type RunningServer, startServer } from "./in-process-server.js";
+import { waitForJob } from "./wait-for-job.js";
 
 let server: RunningServer & { url: string };
 let client: JobdClient;
@@ -16,22 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Resolves when the server reports `job` in one of `statuses`, via the event stream (no polling). */
-async function settled(id: string, statuses: string[]): Promise<RemoteJob> {
-  const controller = new AbortController();
-  const events = client.events({ job_id: id }, { signal: controller.signal });
-  const first = events.next(); // subscribe before looking, so no change is missed
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  try {
-    const now = await client.get(id);
-    if (statuses.includes(now.status)) return now;
-    for (let next = await first; !next.done; next = await events.next())
-      if (statuses.includes(next.value.job.status)) return next.value.job;
-    throw new Error(`event stream ended before job ${id} became ${statuses.join(" or ")}`);
-  } finally {
-    controller.abort();
-  }
-}
+const settled = (id: string, statuses: string[]) => waitForJob(client, id, statuses);
 
 const quiet = { onError: () => {}, waitMs: 1_000 };
 
