@@ -70,6 +70,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = as
       };
       open.add(close);
       raw.once("close", close);
+      raw.once("error", close); // A broken socket: same as a client that left.
     },
   );
 };
