@@ -103,6 +103,7 @@ export class Journal implements ChangeLog {
       const pending = this.waiting;
       this.waiting = null;
       if (pending) await this.writeRound(pending);
+      if (this.failure) throw this.refusal(); // never cut a journal that may not hold what memory does
       await this.guard(() => this.cut(mark));
     } finally {
       this.paused = false;

@@ -93,13 +93,17 @@ export class JsonJobStore extends IndexedJobStore {
     try {
       await this.flushes;
       if (this.journal.hasChanges) await this.flush();
-      await super.shutdown();
     } finally {
-      this.lock.release();
+      try {
+        await super.shutdown();
+      } finally {
+        this.lock.release();
+      }
     }
   }
 
   private async writeSnapshot(): Promise<void> {
+    await this.journal.barrier(); // a journal that failed is not flushed: memory may hold what the disk refused
     // Taken in one synchronous step, so the jobs are exactly what the journal holds up to the mark.
     const mark = this.journal.mark();
     const jobs = [...this.index.all()];
