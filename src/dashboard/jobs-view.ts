@@ -50,7 +50,13 @@ export function jobsView(app: AppContext, query: JobsQuery): View {
       const table = jobsTable(page.jobs, rangeText(query, page.jobs.length, page.total), onAction);
       for (const row of Array.from(table.querySelectorAll<HTMLTableRowElement>("tbody tr")))
         rows.set(row.dataset.jobId ?? "", row);
-      results.replaceChildren(table, pager(query, page.total));
+      // A wide table scrolls on its own (and by keyboard) instead of widening the page.
+      const scroll = h(
+        "div",
+        { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Jobs table" },
+        table,
+      );
+      results.replaceChildren(scroll, pager(query, page.total));
     } catch (error) {
       results.replaceChildren(h("p", { class: "error" }, `Could not load jobs: ${messageOf(error)}`));
     }

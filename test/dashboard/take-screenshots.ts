@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: starts a real `jobd serve` (SQLite in a temp dir), drives some traffic
- * through a remote worker for ~30 s so the chart has bars, and saves docs/dashboard-overview.png and
+ * through a remote worker for ~70 s so the chart has bars, and saves docs/dashboard-overview.png and
  * docs/dashboard-job.png. Needs `npm run build` and Debian's Chromium.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +12,7 @@ import { JobdHttp } from "./support/jobd-http.js";
 import { startJobd } from "./support/jobd-process.js";
 
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs");
-const TRAFFIC_MS = 30_000;
+const TRAFFIC_MS = 70_000;
 const TYPES = [
   { type: "email.send", queue: "mail" },
   { type: "invoice.render", queue: "billing" },
@@ -29,7 +29,8 @@ async function traffic(http: JobdHttp, until: number): Promise<void> {
     if (job && n % 8 === 5) await http.fail(job, "SMTP 421: service not available");
     else if (job && n % 5 !== 4) await http.complete(job, { ok: true, ms: 40 + (n % 7) * 13 });
     n += 1;
-    await new Promise((resolve) => setTimeout(resolve, 150 + (n % 5) * 60));
+    const wave = 1 + Math.sin(Date.now() / 9_000); // Busier and quieter stretches, like real traffic.
+    await new Promise((resolve) => setTimeout(resolve, 80 + wave * 220 + (n % 5) * 30));
   }
 }
 
