@@ -21,33 +21,7 @@ export interface JobdMetrics {
 export function createMetrics(queue: JobQueueApi): JobdMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const counter = (name: string, help: string) =>
-    new Counter({ name, help, labelNames: LABELS, registers: [registry] });
-  const counted: [JobEventName, Counter<(typeof LABELS)[number]>][] = [
-    ["created", counter("jobd_jobs_created_total", "Jobs created")],
-    ["completed", counter("jobd_jobs_completed_total", "Jobs completed")],
-    ["failed", counter("jobd_jobs_failed_total", "Jobs failed for good (no attempts left or not retryable)")],
-    ["retrying", counter("jobd_jobs_retried_total", "Failed attempts queued again with backoff")],
-  ];
-  const runSeconds = new Histogram({
-    name: "jobd_job_run_seconds",
-    help: "Run time of finished attempts (finished_at - started_at), by outcome",
-    labelNames: [...LABELS, "status"],
-    buckets: RUN_SECONDS_BUCKETS,
-    registers: [registry],
-  });
-  const listeners = counted.map(([event, metric]) => {
-    const listener = (job: Job) => {
-      metric.inc({ queue: job.queue, type: job.type });
-      if ((event === "completed" || event === "failed") && job.startedAt !== null && job.finishedAt !== null)
-        runSeconds.observe(
-          { queue: job.queue, type: job.type, status: event },
-          (job.finishedAt - job.startedAt) / 1000,
-        );
-    };
-    queue.on(event, listener);
-    return [event, listener] as const;
-  });
+  const unsubscribe = eventMetrics(registry, queue);
   const refresh = stateGauges(registry, queue);
   return {
     contentType: registry.contentType,
@@ -55,9 +29,48 @@ export function createMetrics(queue: JobQueueApi): JobdMetrics {
       await refresh();
       return registry.metrics();
     },
-    close() {
-      for (const [event, listener] of listeners) queue.off(event, listener);
-    },
+    close: unsubscribe,
+  };
+}
+
+/** Counters and the run-time histogram, fed by the queue's events; returns the unsubscribe. */
+function eventMetrics(registry: Registry, queue: JobQueueApi): () => void {
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: LABELS, registers: [registry] });
+  const counted: [JobEventName, Counter<(typeof LABELS)[number]>][] = [
+    ["created", counter("jobd_jobs_created_total", "Jobs created")],
+    ["completed", counter("jobd_jobs_completed_total", "Jobs completed")],
+    ["failed", counter("jobd_jobs_failed_total", "Jobs failed for good (no attempts left or not retryable)")],
+    [
+      "retrying",
+      counter(
+        "jobd_jobs_retried_total",
+        "Jobs queued again: after a failed attempt, a manual retry or recovery",
+      ),
+    ],
+  ];
+  const runSeconds = new Histogram({
+    name: "jobd_job_run_seconds",
+    help: "Run time (finished_at - started_at) of runs that ended completed or failed",
+    labelNames: [...LABELS, "status"],
+    buckets: RUN_SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const listeners = counted.map(([event, metric]) => {
+    const listener = (job: Job) => {
+      metric.inc({ queue: job.queue, type: job.type });
+      if (job.startedAt === null || job.finishedAt === null || event === "created" || event === "retrying")
+        return;
+      runSeconds.observe(
+        { queue: job.queue, type: job.type, status: event },
+        (job.finishedAt - job.startedAt) / 1000,
+      );
+    };
+    queue.on(event, listener);
+    return [event, listener] as const;
+  });
+  return () => {
+    for (const [event, listener] of listeners) queue.off(event, listener);
   };
 }
 
