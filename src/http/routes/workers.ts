@@ -8,7 +8,7 @@ import type { TSchema } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import type { JsonValue } from "../../domain/job.js";
 import { toJobJson } from "../../domain/job.js";
-import type { JobQueueApi } from "../../queue/job-queue-api.js";
+import type { JobQueueApi, LeaseRequest } from "../../queue/job-queue-api.js";
 import {
   CompleteBody,
   DEFAULT_LEASE_MS,
@@ -40,21 +40,10 @@ export const workerRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = a
       },
     },
     async (request, reply) => {
-      const body = request.body;
       const controller = abortOnDisconnect(reply);
       waiting.add(controller);
       try {
-        const jobs = await queue.lease(
-          {
-            workerId: body.worker_id,
-            types: body.types,
-            queues: body.queues,
-            maxJobs: body.max_jobs ?? 1,
-            leaseMs: body.lease_ms ?? DEFAULT_LEASE_MS,
-            waitMs: body.wait_ms ?? 0,
-          },
-          controller.signal,
-        );
+        const jobs = await queue.lease(toLeaseRequest(request.body), controller.signal);
         return { jobs: jobs.map(toJobJson) };
       } finally {
         waiting.delete(controller);
@@ -109,6 +98,18 @@ export const workerRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = a
     },
   );
 };
+
+/** The engine's lease request from the wire body, defaults filled in (DESIGN.md §5). */
+function toLeaseRequest(body: LeaseBody): LeaseRequest {
+  return {
+    workerId: body.worker_id,
+    types: body.types,
+    queues: body.queues,
+    maxJobs: body.max_jobs ?? 1,
+    leaseMs: body.lease_ms ?? DEFAULT_LEASE_MS,
+    waitMs: body.wait_ms ?? 0,
+  };
+}
 
 /** An AbortController that fires when the client goes away before its answer was sent. */
 function abortOnDisconnect(reply: FastifyReply): AbortController {
