@@ -85,11 +85,15 @@ export class Dispatcher {
     await this.pumping;
   }
 
-  /** Looks for due work soon; many wake-ups in one tick make one claim. */
+  /**
+   * Looks for due work once the current tick's callbacks are done: many wake-ups in one tick make one
+   * claim, and that claim is issued before the stores' group commit (a later turn) — so the claim
+   * shares one transaction, one fsync, with the outcomes that freed the slots.
+   */
   wake(): void {
     if (this.state !== "running" || this.wakeScheduled) return;
     this.wakeScheduled = true;
-    setImmediate(() => {
+    process.nextTick(() => {
       this.wakeScheduled = false;
       this.pump();
     });
@@ -168,7 +172,7 @@ export class Dispatcher {
     this.running++;
     this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 0) + 1);
     this.options.publisher.changed(job);
-    void this.options.executor.run(job).finally(() => {
+    void this.options.executor.run(job, () => {
       this.running--;
       this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 1) - 1);
       this.wake();

@@ -7,20 +7,13 @@
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import { invalid, isJobdError } from "../domain/errors.js";
-import { type Job, toJobJson } from "../domain/job.js";
-import { type LeaseRef, reportProgress } from "../domain/transitions.js";
+import { type Job, type JobJson, toJobJson } from "../domain/job.js";
+import { reportProgress } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
 import type { HandlerContext, HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
-import {
-  type AbortKind,
-  abortOutcome,
-  failureOutcome,
-  type Outcome,
-  RunAborted,
-  successOutcome,
-  transitionFor,
-} from "./outcome.js";
+import { type AbortKind, failureOutcome, type Outcome, successOutcome, transitionFor } from "./outcome.js";
+import { Run } from "./run.js";
 
 export interface ExecutorOptions {
   store: JobStore;
@@ -30,34 +23,26 @@ export interface ExecutorOptions {
   log: Logger;
 }
 
-/** One handler run in flight. */
-export interface Run {
-  readonly job: Job;
-  readonly lease: LeaseRef;
-  readonly controller: AbortController;
-  /** Resolves once the outcome is persisted. */
-  done: Promise<void>;
-}
-
 /** Executes claimed jobs with their in-process handlers. */
 export class Executor {
   private readonly runs = new Map<string, Run>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
-  /** Runs a job the dispatcher claimed; resolves once its outcome is persisted. Never rejects. */
-  run(job: Job): Promise<void> {
-    const run: Run = {
-      job,
-      lease: { workerId: job.workerId ?? "", attempt: job.attempts },
-      controller: new AbortController(),
-      done: Promise.resolve(),
-    };
+  /**
+   * Runs a job the dispatcher claimed; resolves once its outcome is persisted. Never rejects.
+   * `onSettled` is called as soon as the outcome is known — the slot is free then, so the next claim can
+   * join the same group commit as this outcome's write.
+   */
+  run(job: Job, onSettled: () => void = () => {}): Promise<void> {
+    const run = new Run(job);
     this.runs.set(job.id, run);
     run.done = this.execute(run)
       .then((outcome) => {
         this.runs.delete(job.id);
-        return this.persist(run, outcome);
+        const persisted = this.persist(run, outcome);
+        onSettled();
+        return persisted;
       })
       .catch((error) => this.options.log.error({ err: error, jobId: job.id }, "executor failure"));
     return run.done;
@@ -65,7 +50,7 @@ export class Executor {
 
   /** Stops the run of `id`, if this executor has one, for `kind`; its outcome is persisted as such. */
   abort(id: string, kind: AbortKind): void {
-    this.runs.get(id)?.controller.abort(new RunAborted(kind));
+    this.runs.get(id)?.abort(kind);
   }
 
   /** The runs in flight now (the lease keeper renews their leases). */
@@ -86,19 +71,18 @@ export class Executor {
     });
     await Promise.race([pending(), timedOut]);
     clearTimeout(timer);
-    for (const run of this.runs.values()) run.controller.abort(new RunAborted("shutdown"));
+    for (const run of this.runs.values()) run.abort("shutdown");
     await pending();
   }
 
   /** Calls the handler and classifies the first thing that happens: it returns, it throws, or the signal fires. */
   private async execute(run: Run): Promise<Outcome> {
-    const { job, controller } = run;
+    const { job } = run;
     const handler = this.options.registry.get(job.type);
     if (!handler) return { kind: "failure", error: `no handler for job type "${job.type}"`, retryable: true };
+    // Every abort goes through Run.abort, which settles this directly: no listener on the signal per run.
     const aborted = new Promise<Outcome>((resolve) => {
-      controller.signal.addEventListener("abort", () => resolve(abortOutcome(controller.signal.reason)), {
-        once: true,
-      });
+      run.settleAborted = resolve;
     });
     const timer = this.startTimeout(run);
     const handled = Promise.resolve()
@@ -112,19 +96,32 @@ export class Executor {
   }
 
   /** `timeout_ms` counts from the claim (`startedAt`), the same moment the lease cap counts from. */
-  private startTimeout({ job, controller }: Run): NodeJS.Timeout | undefined {
+  private startTimeout(run: Run): NodeJS.Timeout | undefined {
+    const { job } = run;
     if (job.timeoutMs === null) return undefined;
     const remaining = (job.startedAt ?? this.options.clock.now()) + job.timeoutMs - this.options.clock.now();
-    return setTimeout(() => controller.abort(new RunAborted("timeout")), Math.max(0, remaining));
+    return setTimeout(() => run.abort("timeout"), Math.max(0, remaining));
   }
 
+  /** The handler's ctx; `job` and `log` are made on first use, since most handlers need neither. */
   private context(run: Run): HandlerContext {
     const { job } = run;
+    const { log } = this.options;
+    let jobJson: JobJson | undefined;
+    let jobLog: Logger | undefined;
     return {
-      job: toJobJson(job),
-      signal: run.controller.signal,
+      get job() {
+        jobJson ??= toJobJson(job);
+        return jobJson;
+      },
+      get signal() {
+        return run.signal;
+      },
       progress: (percent) => this.reportProgress(run, percent),
-      log: this.options.log.child({ jobId: job.id, type: job.type, attempt: job.attempts }),
+      get log() {
+        jobLog ??= log.child({ jobId: job.id, type: job.type, attempt: job.attempts });
+        return jobLog;
+      },
     };
   }
 

@@ -8,7 +8,8 @@ import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import { heartbeat } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
-import { type Executor, isLostLease, type Run } from "./executor.js";
+import { type Executor, isLostLease } from "./executor.js";
+import type { Run } from "./run.js";
 
 export interface LeaseKeeperOptions {
   store: JobStore;

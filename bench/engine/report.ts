@@ -1,0 +1,68 @@
+/**
+ * The "Engine" section of docs/benchmarks.md: a table of median throughput per backend and scenario. The
+ * section sits between two markers so a new run replaces it and leaves the rest of the file alone.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import type { ScenarioName, ScenarioParams } from "./scenarios.js";
+
+export interface BackendResult {
+  backend: string;
+  /** Per scenario, each run's jobs per second; absent when skipped. */
+  rates?: Record<ScenarioName, number[]>;
+  skipped?: string;
+}
+
+const START = "<!-- engine:start -->";
+const END = "<!-- engine:end -->";
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+const rate = (values: number[] | undefined) =>
+  values
+    ? `${Math.round(median(values)).toLocaleString("en")} (${values.map((v) => Math.round(v)).join(", ")})`
+    : "–";
+
+/** The section's markdown, markers included. */
+export function engineSection(results: BackendResult[], params: ScenarioParams, runs: number): string {
+  const rows = results.map((r) =>
+    r.rates
+      ? `| ${r.backend} | ${rate(r.rates["enqueue+drain"])} | ${rate(r.rates.drain)} |`
+      : `| ${r.backend} | skipped: ${r.skipped} | |`,
+  );
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return [
+    START,
+    "## Engine",
+    "",
+    `End-to-end throughput of no-op jobs through the in-process handlers (JobQueue → dispatcher → executor →`,
+    `store), in jobs per second: the median of ${runs} runs, each run's figure in brackets. ${params.jobs.toLocaleString("en")} jobs`,
+    `per run at concurrency ${params.concurrency}; **enqueue+drain** enqueues them in batches of ${params.batchSize} while they`,
+    "run (first enqueue → last completion); **drain** runs jobs stored beforehand (start → last completion).",
+    "Every job costs at least two durable writes (claim, complete); SQLite runs with `synchronous=full`.",
+    "",
+    "| backend | enqueue+drain jobs/s | drain jobs/s |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpu}, Node ${process.version}. Run it: \`npm run bench\``,
+    "(`-- --runs 5 --jobs 10000 --backends memory,sqlite --no-write`).",
+    END,
+  ].join("\n");
+}
+
+/** Replaces the Engine section in `file` (or appends it). */
+export function writeEngineSection(file: string, section: string): void {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${section}${text.slice(end + END.length)}`
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}
