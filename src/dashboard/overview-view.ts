@@ -24,7 +24,7 @@ export function overviewView(app: AppContext): View {
     ...STATUSES.map((status) =>
       h(
         "li",
-        { class: `count state-${status}`, "data-status": status },
+        { class: `count state-${status}`, "data-status": status, "aria-atomic": "true" }, // Read "queued 3", not "3".
         h(
           "a",
           { href: jobsHref({ status }) },
