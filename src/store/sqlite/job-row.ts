@@ -1,7 +1,7 @@
 /**
- * Rows of the `jobs` table ↔ `Job`s: the one place that knows the column names. Timestamps are INTEGER
- * epoch milliseconds as in `Job`; `payload` and `result` are JSON text (never SQL NULL, so JSON `null`
- * round-trips as itself).
+ * Rows of the `jobs` table ↔ `Job`s (the column names, shared with PostgreSQL, are in
+ * ../job-columns.ts). Timestamps are INTEGER epoch milliseconds as in `Job`; `payload` and `result` are
+ * JSON text (never SQL NULL, so JSON `null` round-trips as itself).
  */
 import type { Job, JobStatus, JsonValue } from "../../domain/job.js";
 import { FIELD_COLUMNS } from "../job-columns.js";
@@ -30,8 +30,6 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
 }
-
-export { FIELD_COLUMNS, JOB_COLUMNS, type JobColumn } from "../job-columns.js";
 
 const JSON_FIELDS: ReadonlySet<keyof Job> = new Set(["payload", "result"]);
 

@@ -3,8 +3,9 @@
  * planner knows how many values each has (one value is an equality, which an index serves in order);
  * status literals appear only where a partial index must match them (`status = 'queued'`).
  */
-import type { ClaimRequest, JobFilter } from "../job-store.js";
-import { JOB_COLUMNS } from "./job-row.js";
+
+import { JOB_COLUMNS } from "../job-columns.js";
+import type { ClaimRequest, JobFilter, QueryParams } from "../job-store.js";
 
 /** A piece of SQL and the values for its `?`s. */
 export interface SqlWithParams {
@@ -62,6 +63,30 @@ export function filterFrom(filter: JobFilter): SqlWithParams {
   return {
     sql: `FROM jobs INDEXED BY jobs_lease WHERE status = 'processing' AND lease_expires_at <= ?${lists.sql}`,
     params: [filter.leaseExpiresBefore, ...lists.params],
+  };
+}
+
+/** Matching jobs, oldest first. */
+export function selectSql(filter: JobFilter): SqlWithParams {
+  const from = filterFrom(filter);
+  return { sql: `SELECT * ${from.sql} ORDER BY created_at, id`, params: from.params };
+}
+
+export function countSql(filter: JobFilter): SqlWithParams {
+  const from = filterFrom(filter);
+  return { sql: `SELECT count(*) ${from.sql}`, params: from.params };
+}
+
+/**
+ * A history page, newest first. The page's rowids come from an index alone (the rows an offset skips
+ * are never read from the table); only the page's own rows are then read.
+ */
+export function pageSql({ limit, offset, ...filter }: QueryParams): SqlWithParams {
+  const from = filterFrom(filter);
+  const order = "ORDER BY created_at DESC, id DESC";
+  return {
+    sql: `SELECT * FROM jobs WHERE rowid IN (SELECT rowid ${from.sql} ${order} LIMIT ? OFFSET ?) ${order}`,
+    params: [...from.params, limit, offset],
   };
 }
 

@@ -10,14 +10,16 @@ import { changedColumns, type JobRow, jobToRow, rowToJob } from "./job-row.js";
 import {
   COUNT_BY_STATUS_AND_QUEUE_SQL,
   claimSql,
+  countSql,
   DELETE_BY_ID_SQL,
   DELETE_FINISHED_SQL,
-  filterFrom,
   INSERT_SQL,
   nextRunSql,
+  pageSql,
   SELECT_BY_ID_SQL,
   SELECT_BY_KEY_SQL,
   type SqlWithParams,
+  selectSql,
   UPSERT_SQL,
   updateSql,
 } from "./job-sql.js";
@@ -74,8 +76,7 @@ export class JobTable {
 
   /** Matching jobs, oldest first. */
   select(filter: JobFilter): Job[] {
-    const from = filterFrom(filter);
-    return this.#all({ sql: `SELECT * ${from.sql} ORDER BY created_at, id`, params: from.params });
+    return this.#all(selectSql(filter));
   }
 
   /** Due queued jobs in claim order (highest priority, earliest run_at, oldest), at most `limit`. */
@@ -84,34 +85,16 @@ export class JobTable {
   }
 
   earliestRunAt(filter: Pick<JobFilter, "type" | "queue">): number | null {
-    const { sql, params } = nextRunSql(filter);
-    return (
-      (this.#statements
-        .get(sql)
-        .pluck()
-        .get(...params) as number | undefined) ?? null
-    );
+    return (this.#value(nextRunSql(filter)) as number | undefined) ?? null;
   }
 
-  /**
-   * A history page, newest first. The page's rowids come from an index alone (offset rows are skipped
-   * without reading the table); only the page's rows are then read.
-   */
-  page({ limit, offset, ...filter }: QueryParams): Job[] {
-    const from = filterFrom(filter);
-    const order = "ORDER BY created_at DESC, id DESC";
-    return this.#all({
-      sql: `SELECT * FROM jobs WHERE rowid IN (SELECT rowid ${from.sql} ${order} LIMIT ? OFFSET ?) ${order}`,
-      params: [...from.params, limit, offset],
-    });
+  /** A history page, newest first. */
+  page(params: QueryParams): Job[] {
+    return this.#all(pageSql(params));
   }
 
   count(filter: JobFilter): number {
-    const from = filterFrom(filter);
-    return this.#statements
-      .get(`SELECT count(*) ${from.sql}`)
-      .pluck()
-      .get(...from.params) as number;
+    return this.#value(countSql(filter)) as number;
   }
 
   countByStatusAndQueue(): StatusQueueCount[] {
@@ -121,6 +104,14 @@ export class JobTable {
   #one(sql: string, value: string): Job | null {
     const row = this.#statements.get(sql).get(value) as JobRow | undefined;
     return row === undefined ? null : rowToJob(row);
+  }
+
+  /** The first column of the first row. */
+  #value({ sql, params }: SqlWithParams): unknown {
+    return this.#statements
+      .get(sql)
+      .pluck()
+      .get(...params);
   }
 
   #all({ sql, params }: SqlWithParams): Job[] {

@@ -1,0 +1,172 @@
+/**
+ * SqliteJobStore: the conformance suite, plus what only SQLite has (DESIGN.md §3): jobs.db in WAL mode
+ * at the latest schema, the sync modes and their durability, file modes, the lock, migrations, and
+ * group commit (one transaction for the writes of one turn, each write rolled back alone, answers only
+ * after the COMMIT). Query plans are in sqlite-plans.test.ts.
+ */
+import { chmodSync, existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, test } from "vitest";
+import { resolvePersistenceConfig } from "../../src/config/persistence.js";
+import type { Job } from "../../src/domain/job.js";
+import { complete } from "../../src/domain/transitions.js";
+import { openStore } from "../../src/store/create-store.js";
+import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
+import { DB_FILE } from "../../src/store/sqlite/open-database.js";
+import { SqliteJobStore } from "../../src/store/sqlite/sqlite-job-store.js";
+import { makeJob, makeJobs, T0 } from "../support/job-factory.js";
+import { tempDir } from "../support/temp-dir.js";
+import { runJobStoreConformance } from "./conformance/index.js";
+
+const open = (dataDir: string, sync?: "full" | "normal") => SqliteJobStore.open({ dataDir, sync });
+/** A second, read-only connection to the store's database: what another process would see. */
+const reader = (dataDir: string) => new Database(join(dataDir, DB_FILE), { readonly: true });
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+runJobStoreConformance("sqlite", async () => {
+  const dataDir = tempDir("sqlite");
+  return { store: open(dataDir), reopen: async () => open(dataDir), cleanup: async () => {} };
+});
+
+describe("SqliteJobStore files", () => {
+  test("synchronous=full is power-loss durable (the default), normal is process-crash", async () => {
+    const full = await openStore(
+      resolvePersistenceConfig({ enabled: true, backend: "sqlite", storagePath: tempDir("sqlite") }),
+    );
+    const normal = await openStore(
+      resolvePersistenceConfig({
+        enabled: true,
+        backend: "sqlite",
+        storagePath: tempDir("sqlite"),
+        sqliteSync: "normal",
+      }),
+    );
+    expect([full.backend, full.durability, full.capabilities]).toEqual([
+      "sqlite",
+      "power-loss",
+      { persistent: true, singleNode: true },
+    ]);
+    expect([normal.backend, normal.durability]).toEqual(["sqlite", "process-crash"]);
+    await Promise.all([full.close(), normal.close()]);
+  });
+
+  test("jobs.db is in WAL mode at the latest schema version", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    const db = reader(dir);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    db.close();
+    await store.close();
+  });
+
+  test("PERSIST-002 a missing data directory is made 0700; jobs.db, -wal and -shm are 0600; the lock is taken and released", async () => {
+    const dir = join(tempDir("sqlite"), "new", "data");
+    const store = open(dir);
+    await store.create(makeJob());
+    expect(mode(dir)).toBe(0o700);
+    for (const file of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`])
+      expect(mode(join(dir, file)), file).toBe(0o600);
+    expect(existsSync(join(dir, "jobd.lock"))).toBe(true);
+    await store.close();
+    expect(existsSync(join(dir, "jobd.lock"))).toBe(false);
+  });
+
+  test("PERSIST-002 a directory the user made keeps its mode", async () => {
+    const dir = tempDir("sqlite");
+    chmodSync(dir, 0o750);
+    await open(dir).close();
+    expect(mode(dir)).toBe(0o750);
+  });
+
+  test("a second open of the same directory is refused, naming it; once closed it opens", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    expect(() => open(dir)).toThrow(`data directory ${dir} is in use`);
+    await store.close();
+    await open(dir).close();
+  });
+
+  test("a database from a newer jobd is refused, unchanged, and the lock is released", async () => {
+    const dir = tempDir("sqlite");
+    await open(dir).close();
+    const db = new Database(join(dir, DB_FILE));
+    db.pragma("user_version = 999");
+    db.close();
+    expect(() => open(dir)).toThrow(/schema version 999, newer than this jobd knows/);
+    expect(existsSync(join(dir, "jobd.lock"))).toBe(false);
+    const after = reader(dir);
+    expect(after.pragma("user_version", { simple: true })).toBe(999);
+    after.close();
+  });
+
+  test("a closed store refuses reads and writes with unavailable", async () => {
+    const store = open(tempDir("sqlite"));
+    await store.close();
+    await expect(store.get("x")).rejects.toMatchObject({ code: "unavailable" });
+    await expect(store.create(makeJob())).rejects.toMatchObject({ code: "unavailable" });
+  });
+});
+
+describe("SqliteJobStore group commit", () => {
+  test("1,000 concurrent creates are committed in one transaction", async () => {
+    const store = open(tempDir("sqlite"));
+    const before = store.commits;
+    const results = await Promise.all(makeJobs(1000).map((job) => store.create(job)));
+    expect(results.every((result) => result.created)).toBe(true);
+    expect(store.commits - before).toBe(1);
+    expect((await store.counts()).counts.queued).toBe(1000);
+    await store.close();
+  });
+
+  test("a write that fails is rolled back alone; the rest of its group commits", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    const [a, b, c] = makeJobs(3) as [Job, Job, Job];
+    await store.create(c);
+    const before = store.commits;
+    const outcomes = await Promise.allSettled([
+      store.create(a),
+      store.createMany([b, { ...a }]), // a's id twice: conflict, so b is not stored either
+      store.update(c.id, (job) =>
+        complete(job, { workerId: "nobody", attempt: 1 }, { now: T0, result: null }),
+      ),
+      store.delete(c.id),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect(store.commits - before).toBe(1);
+    expect((await store.list()).map((job) => job.id)).toEqual([a.id]);
+    await store.close();
+  });
+
+  test("a write answers only once committed: another connection already sees it", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    const db = reader(dir);
+    const visible = (id: string) => db.prepare("SELECT count(*) FROM jobs WHERE id = ?").pluck().get(id);
+    const job = makeJob();
+    const seenOnAnswer = store.create(job).then(() => visible(job.id));
+    expect(visible(job.id)).toBe(0);
+    expect(await seenOnAnswer).toBe(1);
+    db.close();
+    await store.close();
+  });
+
+  test("close commits the writes still waiting for their group", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    const job = makeJob();
+    const created = store.create(job);
+    await store.close();
+    await expect(created).resolves.toMatchObject({ created: true });
+    const reopened = open(dir);
+    expect(await reopened.get(job.id)).toEqual(job);
+    await reopened.close();
+  });
+});
