@@ -33,5 +33,7 @@ export { RecoveryManager, type RecoveryOptions } from "./recovery/recovery-manag
 export type { CreateJobBody } from "./schemas/job.js";
 export { openStore } from "./store/create-store.js";
 export type { Durability, JobStore, StoreCapabilities } from "./store/job-store.js";
+export { JsonJobStore } from "./store/json/json-job-store.js";
 export { MemoryJobStore } from "./store/memory/memory-job-store.js";
+export { PostgresJobStore } from "./store/postgres/postgres-job-store.js";
 export { SqliteJobStore } from "./store/sqlite/sqlite-job-store.js";
