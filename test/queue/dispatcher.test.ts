@@ -54,6 +54,19 @@ describe("dispatcher", () => {
     for (const s of started) expect(s.at).toBeGreaterThanOrEqual(s.runAt);
   });
 
+  test("with an injected clock, a delayed job waits until the clock reaches its run_at", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const clock = { now: () => now };
+    const { queue } = await startEngine({ clock, handlers: { later: () => "ran" } });
+    const { job } = await queue.enqueue({ type: "later", delay_ms: 3_600_000 });
+    queue.wake();
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await queue.get(job.id)).status).toBe("queued");
+    now += 3_600_000;
+    queue.wake();
+    expect(await settled(queue, job.id)).toMatchObject({ status: "completed", startedAt: now });
+  });
+
   test("never runs more than `concurrency` handlers at once, and claims in batches", async () => {
     const gate = deferred();
     const full = deferred();
