@@ -21,6 +21,8 @@ import type { HistoryResponse, StatsResponse } from "./wire.js";
 const STATS_POLL_MS = 10_000;
 /** However many events arrive, stats are fetched at most this often. */
 const STATS_MIN_GAP_MS = 250;
+/** How many finished jobs seed the chart at load. */
+const SEED_JOBS = 200;
 const LIVE_TEXT: Record<LiveState, string> = {
   connecting: "Connecting…",
   live: "Live",
@@ -81,9 +83,12 @@ async function loadStats(): Promise<void> {
 }
 const refreshStats = coalesce(loadStats, STATS_MIN_GAP_MS);
 
-/** Fills the throughput chart with what finished before the page opened. */
+/**
+ * Fills the throughput chart with what finished before the page opened: the newest SEED_JOBS
+ * finished jobs (whole jobs, payloads included, so the page stays light however big they are).
+ */
 async function seedThroughput(): Promise<void> {
-  const path = `/api/jobs/history${queryString({ status: "completed,failed", limit: 1000 })}`;
+  const path = `/api/jobs/history${queryString({ status: "completed,failed", limit: SEED_JOBS })}`;
   const page = await api<HistoryResponse>("GET", path).catch(() => null);
   const now = Date.now();
   const since = now - BUCKET_COUNT * BUCKET_MS;

@@ -8,15 +8,15 @@ import { type Browser, chromium, type Page } from "playwright-core";
 export const CHROMIUM_PATH = process.env.JOBD_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Launches headless Chromium, or throws saying how to install it. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: the dashboard's browser tests need Debian's chromium ` +
+      `Chromium not found at ${executablePath}: the dashboard's browser tests need Debian's chromium ` +
         "(apt-get install chromium; .ci/run installs it) or JOBD_CHROMIUM=<path to a Chromium binary>.",
     );
   }
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: [
       "--headless",
       "--no-sandbox",
