@@ -29,11 +29,23 @@ export interface CliIo {
 /** What `jobd serve` does once its flags are resolved. */
 export type ServeRunner = (config: Readonly<ServeConfig>, io: CliIo) => Promise<void>;
 
+/**
+ * A reader that went away (`jobd list | head`) is not an error worth a stack trace: EPIPE on the
+ * process's own output streams is ignored (once per stream, however often `main` runs).
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (stream.listenerCount("error") === 0)
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  return stream;
+}
+
 /** The real process's streams, signals and fetch, with any of them replaced. */
 export function resolveIo(overrides: Partial<CliIo>, defaultServe: ServeRunner): CliIo {
   return {
-    stdout: overrides.stdout ?? process.stdout,
-    stderr: overrides.stderr ?? process.stderr,
+    stdout: overrides.stdout ?? ignoreClosedPipe(process.stdout),
+    stderr: overrides.stderr ?? ignoreClosedPipe(process.stderr),
     signals: overrides.signals ?? process,
     fetch: overrides.fetch ?? globalThis.fetch,
     serve: overrides.serve ?? defaultServe,
