@@ -1,8 +1,9 @@
 /** `GET /api/events` over a real socket (inject cannot read a stream that never ends). */
 import { get, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import type { JobJson } from "../../src/domain/job.js";
+import { SSE_HEARTBEAT_MS } from "../../src/http/event-stream.js";
 import { JOB_EVENTS } from "../../src/queue/job-queue-api.js";
 import { createJob, leaseOne, post, type ServerFixture, startServer } from "./server-fixture.js";
 
@@ -73,6 +74,19 @@ test("streams each job change as `event: <name>` with the job JSON", async () =>
   expect(await stream.next()).toMatchObject({ event: "completed", data: { status: "completed", result: 7 } });
   await server.app.inject({ method: "DELETE", url: `/api/jobs/${created.id}` });
   expect(await stream.next()).toMatchObject({ event: "deleted", data: { id: created.id } });
+});
+
+test("a comment line every 15 s keeps an idle stream open", async () => {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+  try {
+    const stream = await openEvents();
+    vi.advanceTimersByTime(SSE_HEARTBEAT_MS);
+    let text = "";
+    while (!text.includes(": heartbeat\n\n")) text += (await stream.reader.read()).value ?? "";
+    expect(text.startsWith(": connected\n\n")).toBe(true);
+  } finally {
+    vi.useRealTimers();
+  }
 });
 
 test("HEAD does not open a stream", async () => {
