@@ -9,7 +9,13 @@ import { parseArgs } from "node:util";
 import type { StorageBackend } from "../src/config/persistence.js";
 import { BENCH_BACKENDS, openBenchStore, unavailable } from "./engine/backends.js";
 import { type BackendResult, engineSection, median, writeEngineSection } from "./engine/report.js";
-import { DEFAULT_PARAMS, SCENARIOS, type ScenarioName, type ScenarioParams } from "./engine/scenarios.js";
+import {
+  commitsOf,
+  DEFAULT_PARAMS,
+  SCENARIOS,
+  type ScenarioName,
+  type ScenarioParams,
+} from "./engine/scenarios.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,24 +34,32 @@ const params: ScenarioParams = {
 };
 const backends = values.backends.split(",") as StorageBackend[];
 
+/** One run of one scenario on a fresh store: jobs per second, and the store's commits if it counts them. */
+async function runOnce(backend: StorageBackend, name: ScenarioName) {
+  const { store, dispose } = await openBenchStore(backend);
+  const before = commitsOf(store);
+  const ms = await SCENARIOS[name](store, params);
+  const after = commitsOf(store);
+  await dispose();
+  return {
+    rate: (params.jobs / ms) * 1000,
+    commits: before !== null && after !== null ? after - before : null,
+  };
+}
+
 async function measure(backend: StorageBackend): Promise<BackendResult> {
   const skipped = await unavailable(backend);
   if (skipped) return { backend, skipped };
-  const rates = { "enqueue+drain": [], drain: [] } as Record<ScenarioName, number[]>;
+  const rates: Record<ScenarioName, number[]> = { "enqueue+drain": [], drain: [] };
+  const commits: Record<ScenarioName, number[]> = { "enqueue+drain": [], drain: [] };
   for (let run = 0; run < runs; run++)
-    for (const [name, scenario] of Object.entries(SCENARIOS) as [
-      ScenarioName,
-      (typeof SCENARIOS)[ScenarioName],
-    ][]) {
-      const { store, dispose } = await openBenchStore(backend);
-      const ms = await scenario(store, params);
-      await dispose();
-      rates[name].push((params.jobs / ms) * 1000);
-      console.log(
-        `${backend} ${name} run ${run + 1}/${runs}: ${Math.round((params.jobs / ms) * 1000)} jobs/s`,
-      );
+    for (const name of Object.keys(SCENARIOS) as ScenarioName[]) {
+      const result = await runOnce(backend, name);
+      rates[name].push(result.rate);
+      if (result.commits !== null) commits[name].push(result.commits);
+      console.log(`${backend} ${name} run ${run + 1}/${runs}: ${Math.round(result.rate)} jobs/s`);
     }
-  return { backend, rates };
+  return { backend, rates, commits };
 }
 
 const results: BackendResult[] = [];

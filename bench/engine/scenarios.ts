@@ -67,4 +67,10 @@ export async function drainOnly(store: JobStore, params: ScenarioParams): Promis
 }
 
 export const SCENARIOS = { "enqueue+drain": enqueueAndDrain, drain: drainOnly } as const;
+
+/** SQLite's transaction count so far, or null for stores that do not count theirs. */
+export function commitsOf(store: JobStore): number | null {
+  const commits = (store as { commits?: unknown }).commits;
+  return typeof commits === "number" ? commits : null;
+}
 export type ScenarioName = keyof typeof SCENARIOS;
