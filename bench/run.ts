@@ -33,6 +33,7 @@ const params: ScenarioParams = {
   concurrency: Number(values.concurrency),
 };
 const backends = values.backends.split(",") as StorageBackend[];
+const WARMUP_JOBS = 2_000;
 
 /** One run of one scenario on a fresh store: jobs per second, and the store's commits if it counts them. */
 async function runOnce(backend: StorageBackend, name: ScenarioName) {
@@ -50,6 +51,8 @@ async function runOnce(backend: StorageBackend, name: ScenarioName) {
 async function measure(backend: StorageBackend): Promise<BackendResult> {
   const skipped = await unavailable(backend);
   if (skipped) return { backend, skipped };
+  // One short, discarded run of each scenario first, so the figures are not the JIT compiler's warm-up.
+  for (const name of Object.keys(SCENARIOS) as ScenarioName[]) await runOnce(backend, name, WARMUP_JOBS);
   const rates: Record<ScenarioName, number[]> = { "enqueue+drain": [], drain: [] };
   const commits: Record<ScenarioName, number[]> = { "enqueue+drain": [], drain: [] };
   for (let run = 0; run < runs; run++)

@@ -9,52 +9,63 @@ import { type ActionName, actionButtons, confirmed, performAction } from "./job-
 import { statusBadge } from "./jobs-table.js";
 import { Messages, messageOf } from "./messages.js";
 import type { View } from "./view.js";
-import type { JobJson } from "./wire.js";
+import type { JobEventName, JobJson } from "./wire.js";
 
 /** Mounts the detail of job `id`. */
 export function jobDetailView(id: string): View {
-  const messages = new Messages();
-  const body = h("div", { class: "job-body", "aria-busy": "true" }, h("p", {}, "Loading…"));
-  const heading = h("h2", { tabindex: "-1" }, "Job ", h("code", {}, id));
-  const root = h(
-    "div",
-    { class: "job-detail" },
-    h("p", {}, h("a", { href: "#/jobs" }, "← All jobs")),
-    heading,
-    messages.element,
-    body,
-  );
+  return new JobDetailView(id);
+}
 
-  const show = (job: JobJson | null) => {
-    body.setAttribute("aria-busy", "false");
-    if (!job) return body.replaceChildren(h("p", { class: "gone" }, "This job was deleted."));
-    const hadFocus = body.contains(document.activeElement);
-    body.replaceChildren(...jobSections(job, onAction));
-    if (hadFocus) heading.focus();
-  };
-  const onAction = async (action: ActionName, job: JobJson) => {
+class JobDetailView implements View {
+  readonly title: string;
+  readonly root: HTMLElement;
+  private readonly messages = new Messages();
+  private readonly body = h("div", { class: "job-body", "aria-busy": "true" }, h("p", {}, "Loading…"));
+  private readonly heading: HTMLElement;
+
+  constructor(private readonly id: string) {
+    this.title = `Job ${id}`;
+    this.heading = h("h2", { tabindex: "-1" }, "Job ", h("code", {}, id));
+    const back = h("p", {}, h("a", { href: "#/jobs" }, "← All jobs"));
+    this.root = h("div", { class: "job-detail" }, back, this.heading, this.messages.element, this.body);
+    void this.load();
+  }
+
+  onJobEvent(name: JobEventName, job: JobJson): void {
+    if (job.id === this.id) this.show(name === "deleted" ? null : job);
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.show((await api<{ job: JobJson }>("GET", `/api/jobs/${this.id}`)).job);
+    } catch (error) {
+      this.body.setAttribute("aria-busy", "false");
+      const missing = error instanceof ApiError && error.status === 404;
+      this.body.replaceChildren(
+        h("p", { class: "error" }, missing ? "No job has this id." : messageOf(error)),
+      );
+    }
+  }
+
+  /** Draws the job (null: deleted), keeping keyboard focus in the view if it was in the redrawn part. */
+  private show(job: JobJson | null): void {
+    this.body.setAttribute("aria-busy", "false");
+    const hadFocus = this.body.contains(document.activeElement);
+    if (job) this.body.replaceChildren(...jobSections(job, this.onAction));
+    else this.body.replaceChildren(h("p", { class: "gone" }, "This job was deleted."));
+    if (hadFocus) this.heading.focus();
+  }
+
+  /** Runs an action; the view shows the outcome at once, a refusal shows the server's message. */
+  private readonly onAction = async (action: ActionName, job: JobJson): Promise<void> => {
     if (!confirmed(action, job)) return;
     try {
       const outcome = await performAction(action, job);
-      show(outcome.job);
-      messages.ok(outcome.message);
+      this.show(outcome.job);
+      this.messages.ok(outcome.message);
     } catch (error) {
-      messages.error(messageOf(error));
+      this.messages.error(messageOf(error));
     }
-  };
-  api<{ job: JobJson }>("GET", `/api/jobs/${id}`).then(
-    ({ job }) => show(job),
-    (error) => {
-      body.setAttribute("aria-busy", "false");
-      const text =
-        error instanceof ApiError && error.status === 404 ? "No job has this id." : messageOf(error);
-      body.replaceChildren(h("p", { class: "error" }, text));
-    },
-  );
-  return {
-    title: `Job ${id}`,
-    root,
-    onJobEvent: (name, job) => job.id === id && show(name === "deleted" ? null : job),
   };
 }
 

@@ -16,92 +16,110 @@ import type { HistoryResponse, JobEventName, JobJson } from "./wire.js";
 
 /** Mounts the history for `query`. */
 export function jobsView(app: AppContext, query: JobsQuery): View {
-  const messages = new Messages();
-  const results = h("div", { class: "results", "aria-busy": "true" }, h("p", {}, "Loading…"));
-  const fresh = h("div", { class: "fresh", "aria-live": "polite" });
-  const rows = new Map<string, HTMLTableRowElement>();
-  let newJobs = 0;
+  return new JobsView(query, Object.keys(app.stats()?.queues ?? {}).sort());
+}
 
-  const onAction = async (action: ActionName, job: JobJson) => {
+class JobsView implements View {
+  readonly title = "Jobs";
+  readonly root: HTMLElement;
+  private readonly messages = new Messages();
+  private readonly results = h("div", { class: "results", "aria-busy": "true" }, h("p", {}, "Loading…"));
+  private readonly fresh = h("div", { class: "fresh", "aria-live": "polite" });
+  /** The rows on screen by job id, so events and actions can replace them in place. */
+  private readonly rows = new Map<string, HTMLTableRowElement>();
+  private newJobs = 0;
+
+  constructor(
+    private readonly query: JobsQuery,
+    knownQueues: string[],
+  ) {
+    const retryAll = h("button", { type: "button", class: "retry-all" }, retryAllLabel(query));
+    retryAll.addEventListener("click", () => void this.retryAllFailed());
+    this.root = h(
+      "div",
+      { class: "jobs-view" },
+      h("h2", {}, "Jobs"),
+      jobsFilter(query, knownQueues),
+      h("div", { class: "toolbar" }, retryAll, this.fresh),
+      this.messages.element,
+      this.results,
+    );
+    void this.load();
+  }
+
+  onJobEvent(name: JobEventName, job: JobJson): void {
+    if (this.rows.has(job.id)) this.replaceRow(job.id, name === "deleted" ? null : job);
+    else if (name === "created" && this.query.offset === 0) this.offerNewJob();
+  }
+
+  private async load(): Promise<void> {
+    this.newJobs = 0;
+    this.fresh.replaceChildren();
+    try {
+      const page = await api<HistoryResponse>("GET", `/api/jobs/history${historyQuery(this.query)}`);
+      this.showPage(page);
+    } catch (error) {
+      this.results.replaceChildren(h("p", { class: "error" }, `Could not load jobs: ${messageOf(error)}`));
+    }
+    this.results.setAttribute("aria-busy", "false");
+  }
+
+  private showPage(page: HistoryResponse): void {
+    const caption = rangeText(this.query, page.jobs.length, page.total);
+    const table = jobsTable(page.jobs, caption, this.onAction);
+    this.rows.clear();
+    for (const row of Array.from(table.querySelectorAll<HTMLTableRowElement>("tbody tr"))) {
+      this.rows.set(row.dataset.jobId ?? "", row);
+    }
+    // A wide table scrolls on its own (and by keyboard) instead of widening the page.
+    const scroll = h(
+      "div",
+      { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Jobs table" },
+      table,
+    );
+    this.results.replaceChildren(scroll, pager(this.query, page.total));
+  }
+
+  /** Runs a row's action; the row shows the outcome at once, a refusal shows the server's message. */
+  private readonly onAction = async (action: ActionName, job: JobJson): Promise<void> => {
     if (!confirmed(action, job)) return;
     try {
       const outcome = await performAction(action, job);
-      replaceRow(job.id, outcome.job);
-      messages.ok(outcome.message);
+      this.replaceRow(job.id, outcome.job);
+      this.messages.ok(outcome.message);
     } catch (error) {
-      messages.error(messageOf(error));
+      this.messages.error(messageOf(error));
     }
-  };
-  const replaceRow = (id: string, job: JobJson | null) => {
-    const old = rows.get(id);
-    if (!old) return;
-    const hadFocus = old.contains(document.activeElement);
-    const next = job ? jobRow(job, onAction) : deletedRow(id);
-    old.replaceWith(next);
-    rows.set(id, next);
-    if (hadFocus) (next.querySelector("button, a") as HTMLElement | null)?.focus();
-  };
-  const load = async () => {
-    newJobs = 0;
-    fresh.replaceChildren();
-    try {
-      const page = await api<HistoryResponse>("GET", `/api/jobs/history${historyQuery(query)}`);
-      rows.clear();
-      const table = jobsTable(page.jobs, rangeText(query, page.jobs.length, page.total), onAction);
-      for (const row of Array.from(table.querySelectorAll<HTMLTableRowElement>("tbody tr")))
-        rows.set(row.dataset.jobId ?? "", row);
-      // A wide table scrolls on its own (and by keyboard) instead of widening the page.
-      const scroll = h(
-        "div",
-        { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Jobs table" },
-        table,
-      );
-      results.replaceChildren(scroll, pager(query, page.total));
-    } catch (error) {
-      results.replaceChildren(h("p", { class: "error" }, `Could not load jobs: ${messageOf(error)}`));
-    }
-    results.setAttribute("aria-busy", "false");
-  };
-  const retryAll = h("button", { type: "button", class: "retry-all" }, retryAllLabel(query));
-  retryAll.addEventListener("click", async () => {
-    try {
-      const { requeued } = await api<{ requeued: number }>(
-        "POST",
-        "/api/jobs/retry-failed",
-        retryFilter(query),
-      );
-      messages.ok(`Requeued ${requeued} failed ${requeued === 1 ? "job" : "jobs"}.`);
-      await load();
-    } catch (error) {
-      messages.error(messageOf(error));
-    }
-  });
-  const showNew = (name: JobEventName) => {
-    if (name !== "created" || query.offset > 0) return;
-    newJobs += 1;
-    const label = `${newJobs} new ${newJobs === 1 ? "job" : "jobs"} — show`;
-    fresh.replaceChildren(
-      h("button", { type: "button", class: "show-new", onclick: () => void load() }, label),
-    );
   };
 
-  void load();
-  const queues = Object.keys(app.stats()?.queues ?? {}).sort();
-  const root = h(
-    "div",
-    { class: "jobs-view" },
-    h("h2", {}, "Jobs"),
-    jobsFilter(query, queues),
-    h("div", { class: "toolbar" }, retryAll, fresh),
-    messages.element,
-    results,
-  );
-  return {
-    title: "Jobs",
-    root,
-    onJobEvent: (name, job) =>
-      rows.has(job.id) ? replaceRow(job.id, name === "deleted" ? null : job) : showNew(name),
-  };
+  private replaceRow(id: string, job: JobJson | null): void {
+    const old = this.rows.get(id);
+    if (!old) return;
+    const hadFocus = old.contains(document.activeElement);
+    const next = job ? jobRow(job, this.onAction) : deletedRow(id);
+    old.replaceWith(next);
+    this.rows.set(id, next);
+    if (hadFocus) next.querySelector<HTMLElement>("button, a")?.focus();
+  }
+
+  private async retryAllFailed(): Promise<void> {
+    try {
+      const body = retryFilter(this.query);
+      const { requeued } = await api<{ requeued: number }>("POST", "/api/jobs/retry-failed", body);
+      this.messages.ok(`Requeued ${requeued} failed ${requeued === 1 ? "job" : "jobs"}.`);
+      await this.load();
+    } catch (error) {
+      this.messages.error(messageOf(error));
+    }
+  }
+
+  private offerNewJob(): void {
+    this.newJobs += 1;
+    const label = `${this.newJobs} new ${this.newJobs === 1 ? "job" : "jobs"} — show`;
+    const show = h("button", { type: "button", class: "show-new" }, label);
+    show.addEventListener("click", () => void this.load());
+    this.fresh.replaceChildren(show);
+  }
 }
 
 function historyQuery(query: JobsQuery): string {
