@@ -12,6 +12,7 @@ import {
   STORAGE_BACKENDS,
   type StorageBackend,
 } from "../config/persistence.js";
+import { integerValue } from "./integer-value.js";
 import { UsageError } from "./usage-error.js";
 
 /** Every default of `jobd serve`, named once; the help text shows these. */
@@ -56,7 +57,7 @@ const flagOf: OriginOf = (attribute) => `--${attribute.replace(/[A-Z]/g, (c) => 
 /** Validates and freezes; throws a `UsageError` naming the first bad flag. */
 export function resolveServeConfig(raw: RawServeOptions, origin: OriginOf = flagOf): Readonly<ServeConfig> {
   const int = (name: string, min: number, max: number, fallback: number) =>
-    integerIn(raw[name] ?? fallback, min, max, origin(name));
+    integerValue(raw[name] ?? fallback, origin(name), min, max);
   const persistence = resolvePersistence(raw, origin, int);
   return Object.freeze({
     port: int("port", 0, 65_535, SERVE_DEFAULTS.port),
@@ -101,14 +102,6 @@ function resolvePersistence(
     sqliteSync: sqliteSync(raw.sqliteSync ?? SERVE_DEFAULTS.sqliteSync, origin("sqliteSync")),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
   });
-}
-
-function integerIn(value: string | number | boolean, min: number, max: number, label: string): number {
-  const text = String(value).trim();
-  const number = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < min || number > max)
-    throw new UsageError(`${label} must be an integer from ${min} to ${max} (got "${String(value)}")`);
-  return number;
 }
 
 function nonEmpty(value: string | number | boolean, label: string): string {

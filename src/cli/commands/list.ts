@@ -1,10 +1,10 @@
 /** `jobd list`: the job history, newest first, as a table (or JSON with --json). */
 import type { Command } from "commander";
 import type { HistoryFilter } from "../../client/index.js";
+import { integerValue } from "../integer-value.js";
 import type { CliIo } from "../io.js";
 import { formatJobTable, printJson } from "../output.js";
 import { clientFor, withServerOptions } from "./client-options.js";
-import { integer } from "./submit.js";
 
 interface ListOptions {
   status?: string;
@@ -45,7 +45,7 @@ function historyFilter(options: ListOptions): HistoryFilter {
   if (options.status) filter.status = list(options.status) as HistoryFilter["status"];
   if (options.type) filter.type = list(options.type);
   if (options.queue) filter.queue = list(options.queue);
-  if (options.limit) filter.limit = integer(options.limit, "--limit");
-  if (options.offset) filter.offset = integer(options.offset, "--offset");
+  if (options.limit) filter.limit = integerValue(options.limit, "--limit");
+  if (options.offset) filter.offset = integerValue(options.offset, "--offset");
   return filter;
 }

@@ -1,6 +1,7 @@
 /** `jobd submit <type>`: creates one job and prints it. */
 import type { Command } from "commander";
 import type { CreateJobBody } from "../../schemas/job.js";
+import { integerValue } from "../integer-value.js";
 import type { CliIo } from "../io.js";
 import { printJson } from "../output.js";
 import { UsageError } from "../usage-error.js";
@@ -44,11 +45,12 @@ export function createBody(type: string, options: SubmitOptions): CreateJobBody 
   const body: CreateJobBody = { type };
   if (options.payload !== undefined) body.payload = parseJson(options.payload);
   if (options.queue !== undefined) body.queue = options.queue;
-  if (options.priority !== undefined) body.priority = integer(options.priority, "--priority");
-  if (options.delayMs !== undefined) body.delay_ms = integer(options.delayMs, "--delay-ms");
+  if (options.priority !== undefined) body.priority = integerValue(options.priority, "--priority");
+  if (options.delayMs !== undefined) body.delay_ms = integerValue(options.delayMs, "--delay-ms");
   if (options.runAt !== undefined) body.run_at = options.runAt;
-  if (options.maxAttempts !== undefined) body.max_attempts = integer(options.maxAttempts, "--max-attempts");
-  if (options.timeoutMs !== undefined) body.timeout_ms = integer(options.timeoutMs, "--timeout-ms");
+  if (options.maxAttempts !== undefined)
+    body.max_attempts = integerValue(options.maxAttempts, "--max-attempts");
+  if (options.timeoutMs !== undefined) body.timeout_ms = integerValue(options.timeoutMs, "--timeout-ms");
   if (options.idempotencyKey !== undefined) body.idempotency_key = options.idempotencyKey;
   return body;
 }
@@ -61,10 +63,4 @@ function parseJson(text: string): unknown {
       `--payload must be JSON (${(error as Error).message}); quote it: --payload '{"to":"a@b.c"}'`,
     );
   }
-}
-
-/** A whole number as text (`-5`, `3000`); anything else is a usage error naming the flag. */
-export function integer(text: string, flag: string): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag} must be an integer (got "${text}")`);
-  return Number(text);
 }
