@@ -36,16 +36,13 @@ const backends = values.backends.split(",") as StorageBackend[];
 const WARMUP_JOBS = 2_000;
 
 /** One run of one scenario on a fresh store: jobs per second, and the store's commits if it counts them. */
-async function runOnce(backend: StorageBackend, name: ScenarioName) {
+async function runOnce(backend: StorageBackend, name: ScenarioName, jobs = params.jobs) {
   const { store, dispose } = await openBenchStore(backend);
   const before = commitsOf(store);
-  const ms = await SCENARIOS[name](store, params);
+  const ms = await SCENARIOS[name](store, { ...params, jobs });
   const after = commitsOf(store);
   await dispose();
-  return {
-    rate: (params.jobs / ms) * 1000,
-    commits: before !== null && after !== null ? after - before : null,
-  };
+  return { rate: (jobs / ms) * 1000, commits: before !== null && after !== null ? after - before : null };
 }
 
 async function measure(backend: StorageBackend): Promise<BackendResult> {
