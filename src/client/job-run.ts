@@ -15,89 +15,103 @@ const MAX_ERROR_LENGTH = 65_536;
 type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
 /** Runs one leased job to its reported outcome; never throws (problems go to `onError`). */
-export async function runLeasedJob(
+export function runLeasedJob(
   client: JobdClient,
   job: RemoteJob,
   handler: WorkHandler,
   settings: WorkerSettings,
 ): Promise<void> {
-  const lease = { worker_id: settings.workerId, attempt: job.attempts };
-  const lost = new AbortController();
-  let leaseEnds = job.lease_expires_at ? Date.parse(job.lease_expires_at) : Date.now() + settings.leaseMs;
-  let progress: number | undefined;
-  let sentProgress: number | undefined;
-  let beating = false;
-
-  const beat = async () => {
-    if (beating || lost.signal.aborted) return;
-    beating = true;
-    const report = progress !== sentProgress ? progress : undefined;
-    try {
-      const updated = await client.heartbeat(job.id, {
-        ...lease,
-        ...(report !== undefined && { progress: report }),
-      });
-      sentProgress = report ?? sentProgress;
-      if (updated.lease_expires_at) leaseEnds = Date.parse(updated.lease_expires_at);
-    } catch (error) {
-      if (isJobdClientError(error) && !error.transient) lost.abort(error);
-      else settings.onError(error, job);
-    } finally {
-      beating = false;
-    }
-  };
-
-  const timer = setInterval(beat, Math.max(250, Math.floor(settings.leaseMs / 3)));
-  const outcome = await runHandler(handler, job, lost.signal, (n) => {
-    progress = n;
-  });
-  clearInterval(timer);
-  if (lost.signal.aborted) {
-    settings.onError(lost.signal.reason, job); // the server moved on; reporting would only get 409
-    return;
-  }
-  await reportOutcome(client, job, lease, outcome, () => leaseEnds, settings);
+  return new LeasedJob(client, job, settings).run(handler);
 }
 
-async function runHandler(
-  handler: WorkHandler,
-  job: RemoteJob,
-  signal: AbortSignal,
-  progress: (n: number) => void,
-): Promise<Outcome> {
-  try {
-    return { ok: true, result: await handler(job.payload, { job, signal, progress }) };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
+class LeasedJob {
+  private readonly lease: { worker_id: string; attempt: number };
+  /** Aborted when a heartbeat is refused: the handler's `signal`. */
+  private readonly lost = new AbortController();
+  private leaseEnds: number;
+  private progress: number | undefined;
+  private sentProgress: number | undefined;
+  private beating = false;
 
-async function reportOutcome(
-  client: JobdClient,
-  job: RemoteJob,
-  lease: { worker_id: string; attempt: number },
-  outcome: Outcome,
-  leaseEnds: () => number,
-  settings: WorkerSettings,
-): Promise<void> {
-  const report = () =>
-    outcome.ok
-      ? client.complete(job.id, { ...lease, ...(outcome.result !== undefined && { result: outcome.result }) })
-      : client.fail(job.id, {
-          ...lease,
-          error: errorMessage(outcome.error),
-          retryable: isRetryable(outcome.error),
-        });
-  for (let tries = 0; ; tries++) {
-    try {
-      await report();
+  constructor(
+    private readonly client: JobdClient,
+    private readonly job: RemoteJob,
+    private readonly settings: WorkerSettings,
+  ) {
+    this.lease = { worker_id: settings.workerId, attempt: job.attempts };
+    this.leaseEnds = job.lease_expires_at ? Date.parse(job.lease_expires_at) : Date.now() + settings.leaseMs;
+  }
+
+  async run(handler: WorkHandler): Promise<void> {
+    const timer = setInterval(
+      () => void this.heartbeat(),
+      Math.max(250, Math.floor(this.settings.leaseMs / 3)),
+    );
+    const outcome = await this.runHandler(handler);
+    clearInterval(timer);
+    if (this.lost.signal.aborted) {
+      this.settings.onError(this.lost.signal.reason, this.job); // the server moved on: reporting gets 409
       return;
-    } catch (error) {
-      settings.onError(error, job);
-      const retry = isJobdClientError(error) && error.transient && Date.now() < leaseEnds();
-      if (!retry) return;
-      await sleep(Math.min(2_000, 100 * 2 ** tries));
     }
+    await this.report(outcome);
+  }
+
+  private async runHandler(handler: WorkHandler): Promise<Outcome> {
+    const ctx = { job: this.job, signal: this.lost.signal, progress: (n: number) => (this.progress = n) };
+    try {
+      return { ok: true, result: await handler(this.job.payload, ctx) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** Extends the lease, carrying progress when it changed; a refusal (409 and the like) aborts the run. */
+  private async heartbeat(): Promise<void> {
+    if (this.beating || this.lost.signal.aborted) return;
+    this.beating = true;
+    const progress = this.progress !== this.sentProgress ? this.progress : undefined;
+    try {
+      const updated = await this.client.heartbeat(this.job.id, {
+        ...this.lease,
+        ...(progress !== undefined && { progress }),
+      });
+      this.sentProgress = progress ?? this.sentProgress;
+      if (updated.lease_expires_at) this.leaseEnds = Date.parse(updated.lease_expires_at);
+    } catch (error) {
+      if (isJobdClientError(error) && !error.transient) this.lost.abort(error);
+      else this.settings.onError(error, this.job); // unreachable: try again at the next beat
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /** Completes or fails the job; while the server is unreachable, retries until the lease would have ended. */
+  private async report(outcome: Outcome): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        await this.send(outcome);
+        return;
+      } catch (error) {
+        this.settings.onError(error, this.job);
+        const retry = isJobdClientError(error) && error.transient && Date.now() < this.leaseEnds;
+        if (!retry) return;
+        await sleep(Math.min(2_000, 100 * 2 ** tries));
+      }
+    }
+  }
+
+  private send(outcome: Outcome): Promise<RemoteJob> {
+    const { client, job, lease } = this;
+    if (outcome.ok)
+      return client.complete(job.id, {
+        ...lease,
+        ...(outcome.result !== undefined && { result: outcome.result }),
+      });
+    return client.fail(job.id, {
+      ...lease,
+      error: errorMessage(outcome.error),
+      retryable: isRetryable(outcome.error),
+    });
   }
 }
 
