@@ -5,6 +5,7 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { shortId } from "./format.js";
+import { type Messages, messageOf } from "./messages.js";
 import type { JobJson } from "./wire.js";
 
 export type ActionName = "retry" | "cancel" | "delete";
@@ -51,7 +52,7 @@ export function actionButtons(job: JobJson, run: (action: ActionName) => void): 
 }
 
 /** Performs `action` on `job`; rejects with the server's error when refused. */
-export async function performAction(action: ActionName, job: JobJson): Promise<ActionOutcome> {
+async function performAction(action: ActionName, job: JobJson): Promise<ActionOutcome> {
   const path = `/api/jobs/${job.id}`;
   if (action === "retry") {
     const answer = await api<{ message: string }>("POST", `${path}/retry`);
@@ -65,6 +66,26 @@ export async function performAction(action: ActionName, job: JobJson): Promise<A
 }
 
 /** Asks before the one action that cannot be undone. */
-export function confirmed(action: ActionName, job: JobJson): boolean {
+function confirmed(action: ActionName, job: JobJson): boolean {
   return action !== "delete" || window.confirm(`Delete job ${job.id} (${job.type})? This cannot be undone.`);
+}
+
+/**
+ * What a button press does in every view: confirm a delete, perform the action, hand the job as it
+ * is now to `show` (null once deleted) and say what happened; a refusal shows the server's message.
+ */
+export async function runAction(
+  action: ActionName,
+  job: JobJson,
+  messages: Messages,
+  show: (job: JobJson | null) => void,
+): Promise<void> {
+  if (!confirmed(action, job)) return;
+  try {
+    const outcome = await performAction(action, job);
+    show(outcome.job);
+    messages.ok(outcome.message);
+  } catch (error) {
+    messages.error(messageOf(error));
+  }
 }

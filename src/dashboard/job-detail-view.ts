@@ -5,7 +5,7 @@
 import { ApiError, api } from "./api.js";
 import { h } from "./dom.js";
 import { formatJson, timeElement } from "./format.js";
-import { type ActionName, actionButtons, confirmed, performAction } from "./job-actions.js";
+import { type ActionName, actionButtons, runAction } from "./job-actions.js";
 import { statusBadge } from "./jobs-table.js";
 import { Messages, messageOf } from "./messages.js";
 import type { View } from "./view.js";
@@ -56,17 +56,9 @@ class JobDetailView implements View {
     if (hadFocus) this.heading.focus();
   }
 
-  /** Runs an action; the view shows the outcome at once, a refusal shows the server's message. */
-  private readonly onAction = async (action: ActionName, job: JobJson): Promise<void> => {
-    if (!confirmed(action, job)) return;
-    try {
-      const outcome = await performAction(action, job);
-      this.show(outcome.job);
-      this.messages.ok(outcome.message);
-    } catch (error) {
-      this.messages.error(messageOf(error));
-    }
-  };
+  /** Runs an action; the view shows the outcome at once. */
+  private readonly onAction = (action: ActionName, job: JobJson): Promise<void> =>
+    runAction(action, job, this.messages, (next) => this.show(next));
 }
 
 function jobSections(job: JobJson, run: (action: ActionName, job: JobJson) => void): HTMLElement[] {

@@ -5,7 +5,7 @@
  */
 import { api, queryString } from "./api.js";
 import { h } from "./dom.js";
-import { type ActionName, confirmed, performAction } from "./job-actions.js";
+import { type ActionName, runAction } from "./job-actions.js";
 import { jobsFilter } from "./jobs-filter.js";
 import { deletedRow, jobRow, jobsTable } from "./jobs-table.js";
 import { Messages, messageOf } from "./messages.js";
@@ -80,17 +80,9 @@ class JobsView implements View {
     this.results.replaceChildren(scroll, pager(this.query, page.total));
   }
 
-  /** Runs a row's action; the row shows the outcome at once, a refusal shows the server's message. */
-  private readonly onAction = async (action: ActionName, job: JobJson): Promise<void> => {
-    if (!confirmed(action, job)) return;
-    try {
-      const outcome = await performAction(action, job);
-      this.replaceRow(job.id, outcome.job);
-      this.messages.ok(outcome.message);
-    } catch (error) {
-      this.messages.error(messageOf(error));
-    }
-  };
+  /** Runs a row's action; the row shows the outcome at once. */
+  private readonly onAction = (action: ActionName, job: JobJson): Promise<void> =>
+    runAction(action, job, this.messages, (next) => this.replaceRow(job.id, next));
 
   private replaceRow(id: string, job: JobJson | null): void {
     const old = this.rows.get(id);
