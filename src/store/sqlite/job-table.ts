@@ -18,6 +18,7 @@ import {
   pageSql,
   SELECT_BY_ID_SQL,
   SELECT_BY_KEY_SQL,
+  SELECT_BY_ROWID_SQL,
   type SqlWithParams,
   selectSql,
   UPSERT_SQL,
@@ -58,12 +59,9 @@ export class JobTable {
 
   /** Writes the columns in which `next` differs from `previous` (the stored row). */
   update(previous: Job, next: Job): void {
-    const changes = changedColumns(previous, next);
-    const columns = Object.keys(changes);
+    const { columns, values } = changedColumns(previous, next);
     if (columns.length === 0) return;
-    this.#guardUnique(next, () =>
-      this.#statements.get(updateSql(columns)).run({ ...changes, where_id: previous.id }),
-    );
+    this.#guardUnique(next, () => this.#statements.get(updateSql(columns)).run(...values, previous.id));
   }
 
   delete(id: string): boolean {
@@ -81,7 +79,13 @@ export class JobTable {
 
   /** Due queued jobs in claim order (highest priority, earliest run_at, oldest), at most `limit`. */
   claimable(request: ClaimRequest): Job[] {
-    return this.#all(claimSql(request));
+    const { sql, params } = claimSql(request);
+    const rowids = this.#statements
+      .get(sql)
+      .pluck()
+      .all(...params) as number[];
+    const byRowid = this.#statements.get(SELECT_BY_ROWID_SQL).raw();
+    return rowids.map((rowid) => rowToJob(byRowid.get(rowid) as JobRow));
   }
 
   earliestRunAt(filter: Pick<JobFilter, "type" | "queue">): number | null {
@@ -102,7 +106,7 @@ export class JobTable {
   }
 
   #one(sql: string, value: string): Job | null {
-    const row = this.#statements.get(sql).get(value) as JobRow | undefined;
+    const row = this.#statements.get(sql).raw().get(value) as JobRow | undefined;
     return row === undefined ? null : rowToJob(row);
   }
 
@@ -115,7 +119,12 @@ export class JobTable {
   }
 
   #all({ sql, params }: SqlWithParams): Job[] {
-    return (this.#statements.get(sql).all(...params) as JobRow[]).map(rowToJob);
+    return (
+      this.#statements
+        .get(sql)
+        .raw()
+        .all(...params) as JobRow[]
+    ).map(rowToJob);
   }
 
   #writeRow(sql: string, job: Job): void {
