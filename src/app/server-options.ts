@@ -8,7 +8,7 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { invalid } from "../domain/errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../domain/new-job.js";
 import type { HandlerMap } from "../queue/handlers.js";
-import { DEFAULT_CONCURRENCY } from "../queue/job-queue.js";
+import { DEFAULT_CONCURRENCY } from "../queue/in-process-runner.js";
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30;
 

@@ -1,11 +1,9 @@
 /**
- * The JobQueue: every operation of the REST API on the store, plus the in-process engine (dispatcher,
- * executor, lease keeper). It applies the domain transitions through the store, announces each state
+ * The JobQueue: every operation of the REST API on the store, plus the in-process engine
+ * (InProcessRunner: dispatcher, executor, lease keeper). It applies the domain transitions through the store, announces each state
  * change once (events, and a wake-up for whoever waits for queued work), and shuts down gracefully.
  */
-import { hostname } from "node:os";
 import pino, { type Logger } from "pino";
-import { v7 as uuidv7 } from "uuid";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { conflict, notFound } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
@@ -14,22 +12,12 @@ import * as transitions from "../domain/transitions.js";
 import type { CreateJobBody } from "../schemas/job.js";
 import type { CreateResult, JobStore, QueryParams, QueryResult } from "../store/job-store.js";
 import { jobFromBody, jobsFromBodies } from "./create-bodies.js";
-import { Dispatcher } from "./dispatcher.js";
-import { Executor } from "./executor.js";
 import { HandlerRegistry } from "./handlers.js";
+import { DEFAULT_CONCURRENCY, InProcessRunner } from "./in-process-runner.js";
 import { eventForChange, JobEvents, type JobListener, type JobPublisher } from "./job-events.js";
 import type { JobEventName, JobQueueApi, LeaseRequest, RecoveryResult, Stats } from "./job-queue-api.js";
-import { LeaseKeeper } from "./lease-keeper.js";
 import { claimWithWait } from "./lease-poll.js";
 import { WorkSignal } from "./work-signal.js";
-
-export const DEFAULT_CONCURRENCY = 10;
-/** In-process leases: renewed every 10 s, so a crash on a shared store frees the job within ~30 s. */
-export const LOCAL_LEASE_MS = 30_000;
-/** Stores shared with other servers are looked at this often for their jobs (without notifications). */
-export const SHARED_STORE_POLL_MS = 1_000;
-/** With notifications, polling is only the fallback for a missed one. */
-export const NOTIFIED_STORE_POLL_MS = 5_000;
 
 export interface JobQueueOptions {
   store: JobStore;
@@ -43,17 +31,12 @@ export interface JobQueueOptions {
   log?: Logger;
 }
 
-/** `local:<host>:<pid>:<random>`: unique per server instance, readable in the dashboard. */
-const newLocalWorkerId = () => `local:${hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
-
 const emptyRecovery = (): RecoveryResult => ({ recovered: 0, requeued: 0, failed: 0, retried: 0, pruned: 0 });
 
 /** The engine behind the REST API, the library and the CLI. */
 export class JobQueue implements JobQueueApi {
   readonly store: JobStore;
   readonly clock: Clock;
-  /** The worker id of this server's in-process handlers. */
-  readonly workerId = newLocalWorkerId();
   /** The startup RecoveryResult (set by the RecoveryManager), for `/api/stats`. */
   recovery: RecoveryResult = emptyRecovery();
   private readonly maintenance = { reapedLeases: 0, pruned: 0 };
@@ -61,9 +44,7 @@ export class JobQueue implements JobQueueApi {
   private readonly maxPayloadBytes: number;
   private readonly events: JobEvents;
   private readonly work = new WorkSignal();
-  private readonly executor: Executor;
-  private readonly dispatcher: Dispatcher;
-  private readonly keeper: LeaseKeeper;
+  private readonly runner: InProcessRunner;
   private readonly closing = new AbortController();
   private shutdownPromise: Promise<void> | undefined;
   private unsubscribeStore: (() => void) | undefined;
@@ -75,29 +56,28 @@ export class JobQueue implements JobQueueApi {
     this.startedAt = this.clock.now();
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.events = new JobEvents(log);
-    const registry = options.handlers ?? new HandlerRegistry();
-    const base = { store: this.store, clock: this.clock, log };
-    this.executor = new Executor({ ...base, registry, publisher: this.publisher });
-    this.keeper = new LeaseKeeper({ ...base, executor: this.executor, leaseMs: LOCAL_LEASE_MS });
-    this.dispatcher = new Dispatcher({
-      ...base,
-      registry,
-      executor: this.executor,
+    this.runner = new InProcessRunner({
+      store: this.store,
+      clock: this.clock,
+      log,
+      registry: options.handlers ?? new HandlerRegistry(),
       work: this.work,
       publisher: this.publisher,
-      workerId: this.workerId,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       queueConcurrency: options.queueConcurrency ?? {},
-      leaseMs: LOCAL_LEASE_MS,
-      pollMs: this.pollMs(),
     });
+  }
+
+  /** The worker id of this server's in-process handlers. */
+  get workerId(): string {
+    return this.runner.workerId;
   }
 
   /** Announces changes: the event, a wake-up for queued work, and the end of a local run taken away. */
   private readonly publisher: JobPublisher = {
     changed: (job) => {
       if (job.status !== "processing")
-        this.executor.abort(job.id, job.status === "cancelled" ? "cancelled" : "lease-lost");
+        this.runner.abort(job.id, job.status === "cancelled" ? "cancelled" : "lease-lost");
       this.events.emit(eventForChange(job), job);
       if (job.status === "queued") this.work.notify(job);
     },
@@ -109,14 +89,7 @@ export class JobQueue implements JobQueueApi {
     if (this.unsubscribeStore) return;
     this.unsubscribeStore =
       this.store.onJobsAvailable?.((runAt) => this.work.notify({ runAt })) ?? (() => {});
-    this.keeper.start();
-    await this.dispatcher.start();
-  }
-
-  private pollMs(): number {
-    const { singleNode, notifications } = this.store.capabilities;
-    if (singleNode) return 0;
-    return notifications && this.store.onJobsAvailable ? NOTIFIED_STORE_POLL_MS : SHARED_STORE_POLL_MS;
+    await this.runner.start();
   }
 
   /**
@@ -128,9 +101,7 @@ export class JobQueue implements JobQueueApi {
     this.shutdownPromise ??= (async () => {
       this.closing.abort();
       this.unsubscribeStore?.();
-      await this.dispatcher.stop();
-      await this.executor.drain(timeoutMs);
-      await this.keeper.stop();
+      await this.runner.stop(timeoutMs);
     })();
     return this.shutdownPromise;
   }
@@ -148,12 +119,12 @@ export class JobQueue implements JobQueueApi {
 
   /** Looks for due work now (after an injected clock moved, for instance). */
   wake(): void {
-    this.dispatcher.wake();
+    this.runner.wake();
   }
 
   /** In-process runs in flight. */
   get running(): number {
-    return this.dispatcher.inFlight;
+    return this.runner.running;
   }
 
   async enqueue(body: CreateJobBody): Promise<CreateResult> {
@@ -229,7 +200,7 @@ export class JobQueue implements JobQueueApi {
     };
     const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     const deps = { store: this.store, clock: this.clock, work: this.work };
-    return claimWithWait(claimNow, { ...request, waitMs: request.waitMs }, deps, stop);
+    return claimWithWait(claimNow, request, deps, stop);
   }
 
   async heartbeat(
