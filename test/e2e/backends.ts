@@ -29,7 +29,8 @@ const selected = (name: string) =>
     .map((s) => s.trim())
     .includes(name);
 
-function whySkipped(name: string): string | null {
+/** Why `name`'s tests cannot run here (left out, or not built), or null. */
+export function whySkipped(name: string): string | null {
   if (!selected(name)) return "left out by JOBD_TEST_BACKENDS";
   if (!existsSync(join(DIST, "store", name))) return `dist/store/${name} was not built`;
   return null;

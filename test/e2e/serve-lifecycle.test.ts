@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JobdClient } from "../../src/client/index.js";
 import { tempDir } from "../support/temp-dir.js";
+import { whySkipped } from "./backends.js";
 import { JobdProcess } from "./jobd-process.js";
 
-const DIST = join(import.meta.dirname, "..", "..", "dist");
-const built = (backend: string) => existsSync(join(DIST, "store", backend));
+const built = (backend: string) => whySkipped(backend) === null;
 
 describe("jobd serve as a process", () => {
   it.each([
