@@ -205,6 +205,33 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     });
   });
 
+  test("a lost listening connection is reopened, and listeners are told to look (0)", async () => {
+    const schema = freshSchema();
+    const app = `jobd_test_listen_${process.pid}`;
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set("application_name", app);
+    const store = await PostgresJobStore.open({ connectionString: url.toString(), schema, poolSize: 1 });
+    onTestFinished(() => store.close());
+    const heard: number[] = [];
+    let wake: () => void = () => {};
+    store.onJobsAvailable((runAt) => {
+      heard.push(runAt);
+      wake();
+    });
+    await store.notificationsReady();
+    let woken = new Promise<void>((resolve) => (wake = resolve));
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+      [app],
+    );
+    await woken;
+    expect(heard).toEqual([0]);
+    woken = new Promise<void>((resolve) => (wake = resolve));
+    await store.create(makeJob({ runAt: T0 }));
+    await woken;
+    expect(heard).toEqual([0, T0]);
+  });
+
   test("a connection the database drops mid-request fails it `unavailable`; the next request reconnects", async () => {
     const schema = freshSchema();
     const app = `jobd_test_drop_${process.pid}`;
