@@ -39,6 +39,8 @@ export interface DispatcherOptions {
 const RETRY_AFTER_ERROR_MS = 1_000;
 /** A due job the last claim did not get is looked for again after this, not in a tight loop. */
 const MIN_RECHECK_MS = 10;
+/** The longest the pump keeps the thread before it lets timers and I/O run. */
+const MAX_TURN_MS = 10;
 
 /** idle → running → stopped; stop() may come before start() and twice. */
 type DispatcherState = "idle" | "running" | "stopped";
@@ -56,6 +58,8 @@ export class Dispatcher {
   private wakeScheduled = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  /** When the pump first ran in the current event-loop turn (null: not yet this turn). */
+  private turnStartedAt: number | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.timer = new DueTimer(options.clock, () => this.wake());
@@ -124,6 +128,7 @@ export class Dispatcher {
   private async pumpLoop(): Promise<void> {
     do {
       this.pumpAgain = false;
+      await this.letOthersRun();
       try {
         await this.claimAndRun();
       } catch (error) {
@@ -132,6 +137,24 @@ export class Dispatcher {
         return;
       }
     } while (this.pumpAgain && this.state === "running");
+  }
+
+  /**
+   * With a store that answers without I/O (memory) and handlers that do none, claim → run → claim would
+   * chain through microtasks forever and starve the event loop (HTTP included). So a pump that has kept
+   * the thread for MAX_TURN_MS gives it up for one turn. Stores that do I/O end the turn on every claim,
+   * which resets the clock, so they never pay for this.
+   */
+  private async letOthersRun(): Promise<void> {
+    const now = performance.now();
+    if (this.turnStartedAt === null) {
+      this.turnStartedAt = now;
+      setImmediate(() => {
+        this.turnStartedAt = null;
+      });
+    } else if (now - this.turnStartedAt > MAX_TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Claims for every free slot; when fewer jobs were due than slots, sets the timer for the next one. */
