@@ -132,10 +132,12 @@ describe("SqliteJobStore group commit", () => {
       store.update(c.id, (job) =>
         complete(job, { workerId: "nobody", attempt: 1 }, { now: T0, result: null }),
       ),
+      store.create({ ...c, idempotencyKey: "other" }), // c's id again: one failing statement, no savepoint
       store.delete(c.id),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual([
       "fulfilled",
+      "rejected",
       "rejected",
       "rejected",
       "fulfilled",

@@ -88,7 +88,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   save(job: Job): Promise<void> {
-    return this.#write(() => this.#table.upsert(job));
+    return this.#writeSingle(() => this.#table.upsert(job));
   }
 
   get(id: string): Promise<Job | null> {
@@ -100,7 +100,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   delete(id: string): Promise<boolean> {
-    return this.#write(() => this.#table.delete(id));
+    return this.#writeSingle(() => this.#table.delete(id));
   }
 
   getPending(): Promise<Job[]> {
@@ -108,11 +108,11 @@ export class SqliteJobStore implements JobStore {
   }
 
   cleanup(olderThan: number): Promise<number> {
-    return this.#write(() => this.#table.deleteFinishedBefore(olderThan));
+    return this.#writeSingle(() => this.#table.deleteFinishedBefore(olderThan));
   }
 
   create(job: Job): Promise<CreateResult> {
-    return this.#write(() => this.#createOne(job));
+    return this.#writeSingle(() => this.#createOne(job));
   }
 
   /** All or none: the batch is one savepoint. The same idempotency key twice in `jobs` is `invalid_request`. */
@@ -123,15 +123,16 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
+  /** A claim of one job is one UPDATE, so it needs no savepoint; a claim of several does. */
   claim(request: ClaimRequest): Promise<Job[]> {
     const { workerId, leaseMs, now } = request;
-    return this.#write(() =>
+    const run = () =>
       this.#table.claimable({ ...request, limit: Math.max(0, request.limit) }).map((job) => {
         const claimed = claim(job, { workerId, leaseMs, now });
         this.#table.update(job, claimed);
         return claimed;
-      }),
-    );
+      });
+    return request.limit <= 1 ? this.#writeSingle(run) : this.#write(run);
   }
 
   nextRunAt(filter: Pick<JobFilter, "type" | "queue">): Promise<number | null> {
@@ -139,7 +140,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   update(id: string, transition: Transition): Promise<Job> {
-    return this.#write(() => {
+    return this.#writeSingle(() => {
       const job = this.#table.byId(id);
       if (job === null) throw notFound(id);
       const next = transition(job);
@@ -196,6 +197,12 @@ export class SqliteJobStore implements JobStore {
   #write<T>(run: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
     return this.#writes.write(run);
+  }
+
+  /** For a write of at most one statement (see group-commit.ts). */
+  #writeSingle<T>(run: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#writes.writeSingle(run);
   }
 
   #read<T>(run: () => T): Promise<T> {
