@@ -131,6 +131,18 @@ describe("dispatcher", () => {
     expect(leased.map((j) => j.id)).toEqual([remote.id]);
   });
 
+  test("draining sync handlers on the memory store still lets timers (and HTTP) run", async () => {
+    const { queue } = await startEngine({ handlers: { noop: () => null }, concurrency: 10, start: false });
+    await queue.enqueueMany(Array.from({ length: 5_000 }, () => ({ type: "noop" })));
+    const all = completions(queue, 5_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await queue.start();
+    await all;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   test("10,000 jobs through concurrency 50: each runs once, never twice at a time, none left", async () => {
     const running = new Set<string>();
     const runs = new Map<string, number>();
