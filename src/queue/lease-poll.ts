@@ -24,10 +24,10 @@ export async function claimWithWait(
 ): Promise<Job[]> {
   const deadline = deps.clock.now() + filter.waitMs;
   for (;;) {
+    if (signal?.aborted) return []; // the client is gone: lease nothing it would never hear about
     const jobs = await claimNow();
     if (jobs.length > 0 || signal?.aborted || deps.clock.now() >= deadline) return jobs;
     await waitForWork(filter, deadline, deps, signal);
-    if (signal?.aborted) return [];
   }
 }
 
