@@ -176,6 +176,13 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     expect(rows).toEqual([{ version: 1 }]);
   });
 
+  test("stores opening at once on a new schema all start, on one schema", async () => {
+    const nodes = await openNodes(3);
+    const job = makeJob();
+    await nodes[0]?.create(job);
+    for (const node of nodes) expect(await node.get(job.id)).toEqual(job);
+  });
+
   test("a schema migrated by a newer jobd is refused with a clear message", async () => {
     const schema = freshSchema();
     await (await openNode(schema)).close();
