@@ -60,6 +60,7 @@ describe("jobd serve in-process", () => {
     const second = serveInProcess(["--port", port]);
     expect(await second.exitCode).toBe(1);
     expect(second.output().stderr).toMatch(/^jobd: .*EADDRINUSE/);
+    expect(second.signals.listenerCount("SIGTERM")).toBe(0); // a failed start leaves no listener behind
     first.signals.emit("SIGTERM");
     expect(await first.exitCode).toBe(0);
   });

@@ -26,44 +26,54 @@ export function registerServe(program: Command, io: CliIo): void {
 /** Runs the server until a shutdown signal, then closes it. */
 export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<void> {
   const logger = pino({ base: undefined }, { write: (line: string) => io.stdout.write(line) });
-  const signal = nextSignal(io.signals);
-  // Loaded here, not at the top: `jobd --help` and the operator commands need none of the server.
-  const { createServer } = await import("../../app/create-server.js");
-  const server = await createServer({
-    persistence: config.persistence,
-    tasksDir: config.tasksDir,
-    concurrency: config.concurrency,
-    shutdownTimeout: config.shutdownTimeout,
-    retryFailedOnStartup: config.retryFailedOnStartup,
-    maxPayloadBytes: config.maxPayloadBytes,
-    apiToken: config.apiToken,
-    logger,
-    listen: { port: config.port, host: config.host },
-  });
-  const facts = startupFacts(server.url ?? "", config, await server.stats());
-  logger.info(facts, startupMessage(facts));
-  const received = await signal.promise;
-  logger.info(
-    `${received}: stopping; running handlers get up to ${config.shutdownTimeout} s (repeat the signal to quit at once)`,
-  );
-  await server.close(); // logs "jobd stopped" itself
+  const shutdown = awaitShutdownSignal(io.signals); // from now on, so a signal during startup counts
+  try {
+    // Loaded here, not at the top: `jobd --help` and the operator commands need none of the server.
+    const { createServer } = await import("../../app/create-server.js");
+    const server = await createServer({
+      persistence: config.persistence,
+      tasksDir: config.tasksDir,
+      concurrency: config.concurrency,
+      shutdownTimeout: config.shutdownTimeout,
+      retryFailedOnStartup: config.retryFailedOnStartup,
+      maxPayloadBytes: config.maxPayloadBytes,
+      apiToken: config.apiToken,
+      logger,
+      listen: { port: config.port, host: config.host },
+    });
+    const facts = startupFacts(server.url ?? "", config, await server.stats());
+    logger.info(facts, startupMessage(facts));
+    const received = await shutdown.signal;
+    logger.info(
+      `${received}: stopping; running handlers get up to ${config.shutdownTimeout} s (repeat the signal to quit at once)`,
+    );
+    await server.close(); // logs "jobd stopped" itself
+  } finally {
+    shutdown.stopListening();
+  }
 }
 
-/** Resolves with the first SIGINT or SIGTERM; listens from now on, so a signal during startup counts. */
-function nextSignal(signals: SignalSource): { promise: Promise<string> } {
-  return {
-    promise: new Promise((resolve) => {
-      const on = (name: "SIGINT" | "SIGTERM") => () => {
-        signals.off("SIGINT", onInt);
-        signals.off("SIGTERM", onTerm);
-        resolve(name);
-      };
-      const onInt = on("SIGINT");
-      const onTerm = on("SIGTERM");
-      signals.once("SIGINT", onInt);
-      signals.once("SIGTERM", onTerm);
-    }),
-  };
+/**
+ * The first SIGINT or SIGTERM. Both listeners go as soon as one fires, so a second signal gets the
+ * default behaviour: the process ends at once.
+ */
+function awaitShutdownSignal(signals: SignalSource): { signal: Promise<string>; stopListening: () => void } {
+  let stopListening = () => {};
+  const signal = new Promise<string>((resolve) => {
+    const onInt = () => fired("SIGINT");
+    const onTerm = () => fired("SIGTERM");
+    stopListening = () => {
+      signals.off("SIGINT", onInt);
+      signals.off("SIGTERM", onTerm);
+    };
+    const fired = (name: string) => {
+      stopListening();
+      resolve(name);
+    };
+    signals.once("SIGINT", onInt);
+    signals.once("SIGTERM", onTerm);
+  });
+  return { signal, stopListening };
 }
 
 const SERVE_HELP_FOOTER = `
