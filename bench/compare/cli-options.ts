@@ -18,8 +18,8 @@ const FULL_SIZES: WorkloadSizes = {
   singleEnqueues: 2_000,
   drainJobs: 10_000,
   recoveryJobs: 100_000,
-  drainCapMs: 20_000,
-  recoveryCapMs: 30_000,
+  drainCapMs: 10_000,
+  recoveryCapMs: 15_000,
 };
 const QUICK_SIZES: WorkloadSizes = {
   throughputJobs: 2_000,

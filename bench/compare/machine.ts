@@ -16,6 +16,8 @@ export interface MachineInfo {
   fsyncP99Ms: number;
   fsyncSamples: number;
   tempDir: string;
+  /** 1-minute load average when the run started (other work on the machine skews every figure). */
+  loadAverage: number;
 }
 
 /** Times `samples` rounds of a 4 KiB write followed by fsync, in a fresh file under the bench temp dir. */
@@ -51,5 +53,6 @@ export function describeMachine(fsyncSamples = 200): MachineInfo {
     fsyncP99Ms: fsync.p99,
     fsyncSamples,
     tempDir: BENCH_TMP_ROOT,
+    loadAverage: os.loadavg()[0] ?? 0,
   };
 }

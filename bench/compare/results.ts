@@ -40,6 +40,8 @@ export interface HttpCreateResult {
 export interface BenchResults {
   startedAt: Date;
   finishedAt: Date;
+  /** 1-minute load average at the end. */
+  finalLoadAverage: number;
   machine: MachineInfo;
   sizes: WorkloadSizes;
   runs: number;

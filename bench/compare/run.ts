@@ -2,6 +2,7 @@
  * `npm run bench:compare`: jobd side by side with the queues users would pick instead, in one
  * invocation, on this machine. See bench/compare/README.md for what is measured and how.
  */
+import os from "node:os";
 import { parseRunnerOptions } from "./cli-options.js";
 import { measureHttpCreate } from "./http-create.js";
 import { describeMachine } from "./machine.js";
@@ -70,26 +71,42 @@ function formatSample(sample: Record<string, number>): string {
     .join(" ");
 }
 
+/** Runs each system's `prepare` (e.g. Redis AOF on); the undos also run on Ctrl-C or SIGTERM. */
+async function prepareSystems(systems: SystemInfo[], notes: string[]): Promise<() => Promise<void>> {
+  const undos: Array<() => Promise<void>> = [];
+  const undoAll = async () => {
+    for (const undo of undos.splice(0)) await undo();
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: restoring server settings before exiting`);
+      void undoAll().finally(() => process.exit(130));
+    });
+  }
+  for (const { system, unavailable } of systems) {
+    if (unavailable || !system.prepare) continue;
+    const { undo, note } = await system.prepare();
+    undos.push(undo);
+    notes.push(note);
+    log(note);
+  }
+  return undoAll;
+}
+
 async function main(): Promise<void> {
   const options = parseRunnerOptions(process.argv.slice(2));
   const startedAt = new Date();
   const machine = describeMachine();
   log(
-    `machine: ${machine.cpus} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, fsync ${machine.fsyncMedianMs.toFixed(3)} ms`,
+    `machine: ${machine.cpus} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
+      `fsync ${machine.fsyncMedianMs.toFixed(3)} ms, load ${machine.loadAverage.toFixed(1)}`,
   );
   const systems = await loadSystems(options.systemIds);
   const notes: string[] = [];
-  const undos: Array<() => Promise<void>> = [];
   const workloads: WorkloadResult[] = [];
   let httpCreate: BenchResults["httpCreate"];
+  const undoAll = await prepareSystems(systems, notes);
   try {
-    for (const { system, unavailable } of systems) {
-      if (unavailable || !system.prepare) continue;
-      const { undo, note } = await system.prepare();
-      undos.push(undo);
-      notes.push(note);
-      log(note);
-    }
     for (const workload of WORKLOADS.filter((w) => options.workloadIds.includes(w.id))) {
       workloads.push(await runWorkload(workload, systems, options.runs, options.sizes));
     }
@@ -97,11 +114,12 @@ async function main(): Promise<void> {
       httpCreate = await measureHttpCreate(options.runs, options.quick, log);
     }
   } finally {
-    for (const undo of undos) await undo();
+    await undoAll();
   }
   const results: BenchResults = {
     startedAt,
     finishedAt: new Date(),
+    finalLoadAverage: os.loadavg()[0] ?? 0,
     machine,
     sizes: options.sizes,
     runs: options.runs,

@@ -48,6 +48,8 @@ function reportError(error: Error): void {
   void report({ ev: "error", message: error.stack ?? String(error) });
 }
 
+// The runner is gone (killed or crashed): do not linger holding a store.
+process.on("disconnect", () => process.exit(1));
 process.on("message", (command: WorkerCommand) => {
   handle(command).catch(reportError);
 });

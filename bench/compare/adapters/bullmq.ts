@@ -44,7 +44,7 @@ function producerFor(queue: Queue): Producer {
 export const bullmq: BenchSystem = {
   id: "bullmq",
   label: "BullMQ (Redis)",
-  durability: "Redis AOF, appendfsync everysec: up to ~1 s of acknowledged jobs lost on a crash",
+  durability: "AOF, appendfsync everysec: a crash may lose the last ~1 s",
   survivesRestart: true,
   version: async () =>
     `${packageVersion("bullmq")}, ${packageVersion("ioredis")}, Redis ${await redisVersion()}`,

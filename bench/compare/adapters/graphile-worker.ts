@@ -44,7 +44,7 @@ function producerFor(utils: WorkerUtils): Producer {
 export const graphileWorker: BenchSystem = {
   id: "graphile-worker",
   label: "graphile-worker (PostgreSQL)",
-  durability: "PostgreSQL synchronous_commit=on: durable when acknowledged",
+  durability: "synchronous_commit=on: survives power loss",
   survivesRestart: true,
   version: async () => `${packageVersion("graphile-worker")}, ${await postgresDescription()}`,
   unavailableReason: postgresUnavailableReason,

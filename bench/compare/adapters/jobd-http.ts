@@ -38,7 +38,7 @@ function countingFetch(onCompleted: () => void): typeof fetch {
 export const jobdHttp: BenchSystem = {
   id: "jobd-http-sqlite",
   label: "jobd HTTP (SQLite FULL)",
-  durability: "WAL, synchronous=FULL, group commit: survives power loss",
+  durability: "WAL, synchronous=FULL: survives power loss",
   survivesRestart: true,
   skips: { W4: "recovery is the server's: see jobd SQLite FULL" },
   version: async () => `${jobdVersion()}; jobd serve + JobdClient`,

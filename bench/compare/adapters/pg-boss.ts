@@ -45,7 +45,7 @@ function producerFor(boss: PgBoss): Producer {
 export const pgBoss: BenchSystem = {
   id: "pg-boss",
   label: "pg-boss (PostgreSQL)",
-  durability: "PostgreSQL synchronous_commit=on: durable when acknowledged",
+  durability: "synchronous_commit=on: survives power loss",
   survivesRestart: true,
   version: async () => `${packageVersion("pg-boss")}, ${await postgresDescription()}`,
   unavailableReason: postgresUnavailableReason,

@@ -36,7 +36,7 @@ function producerFor(queue: Queue): Producer {
 export const plainjob: BenchSystem = {
   id: "plainjob",
   label: "plainjob (SQLite)",
-  durability: "synchronous=NORMAL (its default): survives a killed process, not a power cut",
+  durability: "WAL, synchronous=NORMAL (its default): survives a process crash, not power loss",
   survivesRestart: true,
   version: async () => `${packageVersion("plainjob")}, ${packageVersion("better-sqlite3")}`,
   unavailableReason: async () => undefined,

@@ -27,3 +27,13 @@ export function formatRatio(ratio: number | undefined): string {
   if (ratio === undefined || !Number.isFinite(ratio)) return "–";
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 1 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
 }
+
+/** `ops/s`, or `p50 (ms)` when the label is not the unit itself. */
+export function metricHeading(metric: { label: string; unit: string }): string {
+  return metric.label === metric.unit ? metric.label : `${metric.label} (${metric.unit})`;
+}
+
+/** True when some run of this system hit the time cap (its drain figures are projected). */
+export function wasCapped(shares: readonly number[] | undefined): boolean {
+  return (shares ?? []).some((share) => share < 1);
+}

@@ -2,7 +2,7 @@
 import type { BenchResults, SystemInfo, WorkloadResult } from "../results.js";
 import { BASELINE_SYSTEM_ID } from "../systems.js";
 import { COMPLETED_SHARE } from "../workloads/workload.js";
-import { formatNumber, formatRatio, formatSpread, medianOf } from "./format.js";
+import { formatNumber, formatRatio, formatSpread, medianOf, metricHeading } from "./format.js";
 import { renderHttpCreate } from "./http-create.js";
 import { renderTargets } from "./targets.js";
 
@@ -11,7 +11,8 @@ function machineLine(results: BenchResults): string {
   return (
     `${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}; ` +
     `disk fsync (write 4 KiB + fsync, ${m.fsyncSamples}×, in ${m.tempDir}): median ` +
-    `${formatNumber(m.fsyncMedianMs)} ms, p99 ${formatNumber(m.fsyncP99Ms)} ms`
+    `${formatNumber(m.fsyncMedianMs)} ms, p99 ${formatNumber(m.fsyncP99Ms)} ms; 1-minute load average ` +
+    `${formatNumber(m.loadAverage)} at the start, ${formatNumber(results.finalLoadAverage)} at the end`
   );
 }
 
@@ -47,7 +48,7 @@ function workloadTable(result: WorkloadResult, results: BenchResults): string[] 
   const header = [
     "system",
     "durability",
-    ...workload.metrics.map((m) => `${m.label} (${m.unit})`),
+    ...workload.metrics.map(metricHeading),
     `${primary?.label} ÷ jobd SQLite FULL`,
   ];
   const rows: string[] = [];
@@ -63,9 +64,11 @@ function workloadTable(result: WorkloadResult, results: BenchResults): string[] 
     const cap = problem ? undefined : capNote(system.label, figures.samples, results);
     if (cap) footnotes.push(cap);
     const cells = workload.metrics.map((m) => (problem ? "" : formatSpread(figures.samples[m.key] ?? [])));
-    cells[0] = problem ?? `${cells[0]}${cap ? " †" : ""}`;
+    if (problem) cells[0] = problem;
     const ratio = problem ? "" : formatRatio(ratioToBaseline(result, system.id));
-    rows.push(`| ${system.label} | ${system.durability} | ${cells.join(" | ")} | ${ratio} |`);
+    rows.push(
+      `| ${system.label}${cap ? " †" : ""} | ${system.durability} | ${cells.join(" | ")} | ${ratio} |`,
+    );
   }
   return [
     `### ${workload.title}`,

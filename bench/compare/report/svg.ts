@@ -4,7 +4,8 @@
  */
 import type { BenchResults, WorkloadResult } from "../results.js";
 import { spread } from "../stats.js";
-import { formatNumber } from "./format.js";
+import { COMPLETED_SHARE } from "../workloads/workload.js";
+import { formatNumber, metricHeading, wasCapped } from "./format.js";
 
 const WIDTH = 960;
 const LABEL_WIDTH = 250;
@@ -22,6 +23,7 @@ function escapeXml(text: string): string {
 interface Bar {
   label: string;
   isJobd: boolean;
+  capped: boolean;
   median: number;
   min: number;
   max: number;
@@ -30,9 +32,11 @@ interface Bar {
 function barsOf(result: WorkloadResult, results: BenchResults): Bar[] {
   const key = result.workload.metrics[0]?.key as string;
   return results.systems.flatMap(({ system }) => {
-    const samples = result.bySystem.get(system.id)?.samples[key];
+    const figures = result.bySystem.get(system.id);
+    const samples = figures?.samples[key];
     if (!samples || samples.length === 0) return [];
-    return [{ label: system.label, isJobd: system.id.startsWith("jobd"), ...spread(samples) }];
+    const capped = wasCapped(figures?.samples[COMPLETED_SHARE]);
+    return [{ label: system.label, isJobd: system.id.startsWith("jobd"), capped, ...spread(samples) }];
   });
 }
 
@@ -41,7 +45,7 @@ function panel(result: WorkloadResult, results: BenchResults, top: number): { sv
   const metric = result.workload.metrics[0];
   const scale = Math.max(...bars.map((bar) => bar.max), 1e-9);
   const x = (value: number) => LABEL_WIDTH + (value / scale) * BAR_WIDTH;
-  const title = `${result.workload.title} — ${metric?.label} (${metric?.unit}, ${metric?.better} is better)`;
+  const title = `${result.workload.title} — ${metric ? metricHeading(metric) : ""}, ${metric?.better} is better`;
   const parts = [`<text x="8" y="${top + 20}" class="title">${escapeXml(title)}</text>`];
   bars.forEach((bar, index) => {
     const y = top + PANEL_HEADER + index * ROW_HEIGHT;
@@ -50,7 +54,7 @@ function panel(result: WorkloadResult, results: BenchResults, top: number): { sv
       `<text x="${LABEL_WIDTH - 8}" y="${mid + 4}" text-anchor="end">${escapeXml(bar.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${Math.max(1, x(bar.median) - LABEL_WIDTH).toFixed(1)}" height="${ROW_HEIGHT - 10}" fill="${bar.isJobd ? JOBD_COLOUR : PEER_COLOUR}"/>`,
       `<line x1="${x(bar.min).toFixed(1)}" x2="${x(bar.max).toFixed(1)}" y1="${mid}" y2="${mid}" stroke="#111827" stroke-width="1"/>`,
-      `<text x="${(x(bar.max) + 6).toFixed(1)}" y="${mid + 4}">${formatNumber(bar.median)}</text>`,
+      `<text x="${(x(bar.max) + 6).toFixed(1)}" y="${mid + 4}">${formatNumber(bar.median)}${bar.capped ? " †" : ""}</text>`,
     );
   });
   if (bars.length === 0)
@@ -68,7 +72,7 @@ export function renderCompareSvg(results: BenchResults): string {
     top += height + PANEL_GAP;
   }
   const m = results.machine;
-  const footer = `${m.cpus} cores, Node ${m.node}, fsync ${formatNumber(m.fsyncMedianMs)} ms · median of ${results.runs} runs, whiskers min–max · ${results.startedAt.toISOString().slice(0, 10)} · teal = jobd`;
+  const footer = `${m.cpus} cores, Node ${m.node}, fsync ${formatNumber(m.fsyncMedianMs)} ms · median of ${results.runs} runs, whiskers min–max · ${results.startedAt.toISOString().slice(0, 10)} · teal = jobd · † hit the time cap, projected`;
   const height = top + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
