@@ -97,4 +97,22 @@ describe("jobd serve as a process", () => {
     expect(ready.status).toBe(200);
     expect(await jobd.kill("SIGTERM")).toEqual({ code: 0, signal: null });
   });
+
+  it.skipIf(!built("sqlite"))(
+    "takes its flags from the environment: JOBD_API_TOKEN, JOBD_SQLITE_SYNC…",
+    async () => {
+      const dataDir = tempDir("e2e-env");
+      const jobd = await JobdProcess.serve([], {
+        JOBD_BACKEND: "sqlite",
+        JOBD_DATA_DIR: dataDir,
+        JOBD_SQLITE_SYNC: "normal",
+        JOBD_API_TOKEN: "s3cret",
+      });
+      expect(jobd.startup).toMatchObject({ backend: "sqlite", dataDir, durability: "process-crash" });
+      const stats = `${jobd.startup.url}/api/stats`;
+      expect((await fetch(stats)).status).toBe(401);
+      expect((await fetch(stats, { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
+      expect(await jobd.kill("SIGTERM")).toEqual({ code: 0, signal: null });
+    },
+  );
 });
