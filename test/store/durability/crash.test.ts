@@ -33,8 +33,9 @@ async function runAndKill(backend: StorageBackend, dir: string, model: Acknowled
   let buffered = "";
   const killAfter = 30 + Math.random() * 270;
   let timer: NodeJS.Timeout | undefined;
-  child.stdout?.on("data", (chunk: Buffer) => {
-    const lines = (buffered + chunk.toString("utf8")).split("\n");
+  child.stdout?.setEncoding("utf8"); // decodes a character split across two chunks whole
+  child.stdout?.on("data", (chunk: string) => {
+    const lines = (buffered + chunk).split("\n");
     buffered = lines.pop() ?? "";
     for (const text of lines) {
       const line = JSON.parse(text) as ChildLine;
