@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const SERVE_SCRIPT = fileURLToPath(new URL("./jobd-serve.ts", import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
+/** Extra Node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS). */
+const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
 /** A running `jobd serve`. */
 export interface ServeProcess {
@@ -41,7 +43,17 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
 /** `jobd serve --backend sqlite --data-dir <dir> [extra flags]` on 127.0.0.1 and a free port. */
 export async function startJobdServe(dataDir: string, extraFlags: string[] = []): Promise<ServeProcess> {
   const port = await freePort();
-  const args = ["--import", "tsx", SERVE_SCRIPT, "serve", "--backend", "sqlite", "--data-dir", dataDir];
+  const args = [
+    ...SERVER_NODE_FLAGS,
+    "--import",
+    "tsx",
+    SERVE_SCRIPT,
+    "serve",
+    "--backend",
+    "sqlite",
+    "--data-dir",
+    dataDir,
+  ];
   const child = spawn(
     process.execPath,
     [...args, "--port", String(port), "--host", "127.0.0.1", ...extraFlags],

@@ -54,5 +54,5 @@ process.on("message", (command: WorkerCommand) => {
   handle(command).catch(reportError);
 });
 
+void report({ ev: "ready" });
 if (launch.autostart) start().catch(reportError);
-else void report({ ev: "ready" });
