@@ -3,7 +3,7 @@
  * section sits between two markers so a new run replaces it and leaves the rest of the file alone.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import type { ScenarioName, ScenarioParams } from "./scenarios.js";
 
 export interface BackendResult {
@@ -65,7 +65,9 @@ export function engineSection(results: BackendResult[], params: ScenarioParams, 
     "the group commit, so it shares it). With those gone, the memory figure is the store's own bookkeeping",
     "and garbage collection; the persistent figures are the disk's fsync latency divided by the batch.",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpu}, Node ${process.version}. Run it: \`npm run bench\``,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpu}, Node ${process.version}, load average`,
+    `${loadavg()[0]?.toFixed(1)} at the end of the run (the spread within a row is mostly other processes on the machine and`,
+    "the disk's fsync latency under them). Run it: `npm run bench`",
     "(`-- --runs 5 --jobs 10000 --backends memory,sqlite --no-write`).",
     END,
   ].join("\n");
