@@ -2,8 +2,10 @@
  * The "Engine" section of docs/benchmarks.md: a table of median throughput per backend and scenario. The
  * section sits between two markers so a new run replaces it and leaves the rest of the file alone.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import type { ScenarioName, ScenarioParams } from "./scenarios.js";
 
 export interface BackendResult {
@@ -73,8 +75,16 @@ export function engineSection(results: BackendResult[], params: ScenarioParams, 
   ].join("\n");
 }
 
+/** The section as Biome formats Markdown (aligned tables), so `npm run lint` stays green after a run. */
+function formatted(section: string): string {
+  const biome = join(process.cwd(), "node_modules", ".bin", "biome");
+  const output = execFileSync(biome, ["format", "--stdin-file-path=engine-section.md"], { input: section });
+  return output.toString().trimEnd();
+}
+
 /** Replaces the Engine section in `file` (or appends it). */
-export function writeEngineSection(file: string, section: string): void {
+export function writeEngineSection(file: string, rawSection: string): void {
+  const section = formatted(rawSection);
   const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const start = text.indexOf(START);
   const end = text.indexOf(END);
