@@ -40,12 +40,26 @@ function barsOf(result: WorkloadResult, results: BenchResults): Bar[] {
   });
 }
 
-function panel(result: WorkloadResult, results: BenchResults, top: number): { svg: string; height: number } {
-  const bars = barsOf(result, results);
+function workloadTitle(result: WorkloadResult): string {
   const metric = result.workload.metrics[0];
+  return `${result.workload.title} — ${metric ? metricHeading(metric) : ""}, ${metric?.better} is better`;
+}
+
+/** HTTP create: single and batch jobs/s as two bars. */
+function httpBars(results: BenchResults): Bar[] {
+  const http = results.httpCreate;
+  if (!http || http.skipped) return [];
+  const bar = (label: string, samples: number[]): Bar[] =>
+    samples.length === 0 ? [] : [{ label, isJobd: true, capped: false, ...spread(samples) }];
+  return [
+    ...bar(`single (${http.connections} connections)`, http.singleJobsPerSec),
+    ...bar(`batches of ${http.batchSize.toLocaleString("en")}`, http.batchJobsPerSec),
+  ];
+}
+
+function panel(title: string, bars: Bar[], top: number): { svg: string; height: number } {
   const scale = Math.max(...bars.map((bar) => bar.max), 1e-9);
   const x = (value: number) => LABEL_WIDTH + (value / scale) * BAR_WIDTH;
-  const title = `${result.workload.title} — ${metric ? metricHeading(metric) : ""}, ${metric?.better} is better`;
   const parts = [`<text x="8" y="${top + 20}" class="title">${escapeXml(title)}</text>`];
   bars.forEach((bar, index) => {
     const y = top + PANEL_HEADER + index * ROW_HEIGHT;
@@ -66,8 +80,18 @@ function panel(result: WorkloadResult, results: BenchResults, top: number): { sv
 export function renderCompareSvg(results: BenchResults): string {
   let top = 8;
   const panels: string[] = [];
-  for (const result of results.workloads) {
-    const { svg, height } = panel(result, results, top);
+  const sections = results.workloads.map((result) => ({
+    title: workloadTitle(result),
+    bars: barsOf(result, results),
+  }));
+  if (results.httpCreate && !results.httpCreate.skipped) {
+    sections.push({
+      title: "HTTP create on jobd serve (SQLite FULL) — jobs/s, higher is better",
+      bars: httpBars(results),
+    });
+  }
+  for (const section of sections) {
+    const { svg, height } = panel(section.title, section.bars, top);
     panels.push(svg);
     top += height + PANEL_GAP;
   }
