@@ -26,6 +26,7 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Batches one connection's writes into one transaction per event-loop turn. */
 export class GroupCommit {
   readonly #db: Database;
   readonly #runGroup: Transaction<(group: QueuedWrite[]) => Outcome[]>;

@@ -20,6 +20,7 @@ const IS_JSON = FIELDS.map((field) => field === "payload" || field === "result")
 /** `undefined` (a transition that set no result) is stored as JSON null. */
 const toJsonText = (value: unknown) => JSON.stringify((value as JsonValue | undefined) ?? null);
 
+/** The job a raw row holds. */
 export function rowToJob(row: JobRow): Job {
   const job: Record<string, unknown> = {};
   for (let i = 0; i < FIELDS.length; i++)
@@ -33,6 +34,7 @@ function columnValue(job: Job, i: number): unknown {
   return IS_JSON[i] ? toJsonText(value) : value;
 }
 
+/** The raw row (INSERT values) of a job. */
 export function jobToRow(job: Job): JobRow {
   return FIELDS.map((_, i) => columnValue(job, i));
 }

@@ -17,6 +17,7 @@ export interface SqlWithParams {
 const COLUMN_LIST = JOB_COLUMNS.join(", ");
 const VALUES = JOB_COLUMNS.map(() => "?").join(", ");
 
+// The fixed statements: the names say what each does.
 export const INSERT_SQL = `INSERT INTO jobs (${COLUMN_LIST}) VALUES (${VALUES})`;
 export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter(
   (c) => c !== "id",

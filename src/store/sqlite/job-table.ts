@@ -33,6 +33,7 @@ export interface StatusQueueCount {
   n: number;
 }
 
+/** The `jobs` table of one connection, read and written in `Job`s. */
 export class JobTable {
   readonly #statements: StatementCache;
 

@@ -10,12 +10,14 @@ import type { SqliteSync } from "../../config/persistence.js";
 import { type DataDirLock, ensureDataDir, FILE_MODE, lockDataDir } from "../data-dir.js";
 import { migrate } from "./migrate.js";
 
+/** The database file in the data directory. */
 export const DB_FILE = "jobs.db";
 /** SQLite's page cache, in KiB: the store's memory stays bounded whatever the number of jobs. */
 export const CACHE_SIZE_KIB = 32 * 1024;
 /** After a checkpoint, the WAL file is truncated back to at most this size. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** An open database and the data-directory lock that makes it ours. */
 export interface OpenedDatabase {
   db: Database.Database;
   lock: DataDirLock;

@@ -1,11 +1,12 @@
 /**
- * SqliteJobStore: the recommended embedded backend (DESIGN.md §3). One better-sqlite3 connection to
- * `<dataDir>/jobs.db` in WAL mode, owned by this process through the data directory's lock.
+ * SqliteJobStore: the recommended embedded backend (DESIGN.md §3; docs/sqlite-store.md). One
+ * better-sqlite3 connection to `<dataDir>/jobs.db` in WAL mode, owned by this process through the data
+ * directory's lock.
  *
  * Writes are group-committed (group-commit.ts): all writes of one event-loop turn share one
- * `BEGIN IMMEDIATE … COMMIT`, each in its own savepoint, and each answers only after that COMMIT, so
- * with `synchronous=FULL` (the default, "power-loss") a thousand concurrent creates cost a handful of
- * fsyncs, not a thousand. `synchronous=NORMAL` ("process-crash") skips the fsync at commit; a killed
+ * `BEGIN IMMEDIATE … COMMIT`, a failing write is rolled back alone, and each answers only after that
+ * COMMIT, so with `synchronous=FULL` (the default, "power-loss") 1,000 concurrent creates cost one
+ * commit, not 1,000. `synchronous=NORMAL` ("process-crash") skips the fsync at commit; a killed
  * process loses nothing, a power cut may lose the last commits. Claims, updates and creates read the
  * rows, apply the domain transition and write back inside that transaction: there is one connection
  * and one writer, so two claimers can never be handed the same job.
@@ -21,7 +22,8 @@
  *
  * Known limits: the connection is synchronous, so a long statement (a `list()` of a million jobs, a
  * `cleanup` deleting most of them) blocks the event loop while it runs; history pages with a deep
- * `offset` cost O(offset) index steps. Memory stays bounded: no job cache, SQLite's page cache is
+ * `offset` cost O(offset) index steps; `nextRunAt` for types none of which is queued walks every queued
+ * job. Memory stays bounded: no job cache, SQLite's page cache is
  * capped (open-database.ts) and the statement cache is a small LRU.
  */
 import type { Database } from "better-sqlite3";
@@ -48,6 +50,7 @@ import { GroupCommit } from "./group-commit.js";
 import { JobTable } from "./job-table.js";
 import { openDatabase } from "./open-database.js";
 
+/** How to open a SqliteJobStore. */
 export interface SqliteJobStoreOptions {
   /** The data directory: `jobs.db` and `jobd.lock` live here. */
   dataDir: string;
@@ -55,6 +58,7 @@ export interface SqliteJobStoreOptions {
   sync?: SqliteSync;
 }
 
+/** The JobStore of `backend: "sqlite"`. */
 export class SqliteJobStore implements JobStore {
   readonly backend = "sqlite" as const;
   readonly capabilities: StoreCapabilities = Object.freeze({ persistent: true, singleNode: true });

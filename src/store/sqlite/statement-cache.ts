@@ -4,8 +4,10 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 
+/** Distinct statements kept prepared. */
 export const STATEMENT_CACHE_SIZE = 200;
 
+/** A bounded LRU of one connection's prepared statements. */
 export class StatementCache {
   readonly #db: Database;
   readonly #capacity: number;
