@@ -152,6 +152,16 @@ describe("work()", () => {
     expect(await client.get(job.id)).toMatchObject({ status: "completed", result: "drained" });
   });
 
+  it("stops when its `signal` aborts, like stop()", async () => {
+    const controller = new AbortController();
+    const worker = client.work("w.signal", () => "done", { ...quiet, signal: controller.signal });
+    const job = await client.create({ type: "w.signal" });
+    await settled(job.id, ["completed"]);
+    controller.abort();
+    await expect(worker.stopped).resolves.toBeUndefined(); // the long poll was cut short, not waited out
+    expect(worker.active).toBe(0);
+  });
+
   it("stops on an error retrying cannot fix (a wrong token) and says why", async () => {
     const guarded = await startServer({ apiToken: "right" });
     try {
