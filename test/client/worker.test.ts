@@ -154,11 +154,13 @@ describe("work()", () => {
 
   it("stops when its `signal` aborts, like stop()", async () => {
     const controller = new AbortController();
-    const worker = client.work("w.signal", () => "done", { ...quiet, signal: controller.signal });
+    const worker = client.work("w.signal", () => "done", { onError: () => {}, signal: controller.signal });
     const job = await client.create({ type: "w.signal" });
     await settled(job.id, ["completed"]);
+    const stopping = Date.now();
     controller.abort();
-    await expect(worker.stopped).resolves.toBeUndefined(); // the long poll was cut short, not waited out
+    await worker.stopped;
+    expect(Date.now() - stopping).toBeLessThan(5_000); // its 20 s long poll was cut short, not waited out
     expect(worker.active).toBe(0);
   });
 
