@@ -25,7 +25,10 @@ export interface ExecutorOptions {
 
 /** Executes claimed jobs with their in-process handlers. */
 export class Executor {
+  /** Runs whose handler has not settled yet (abortable, their leases renewed). */
   private readonly runs = new Map<string, Run>();
+  /** Every run not yet persisted, including those whose outcome is being written. */
+  private readonly unfinished = new Set<Promise<void>>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -45,7 +48,10 @@ export class Executor {
         return persisted;
       })
       .catch((error) => this.options.log.error({ err: error, jobId: job.id }, "executor failure"));
-    return run.done;
+    const done = run.done;
+    this.unfinished.add(done);
+    void done.then(() => this.unfinished.delete(done));
+    return done;
   }
 
   /** Stops the run of `id`, if this executor has one, for `kind`; its outcome is persisted as such. */
@@ -62,9 +68,12 @@ export class Executor {
     return this.runs.size;
   }
 
-  /** Waits up to `timeoutMs` for every run, then aborts the rest as "shutdown" and waits for their release. */
+  /**
+   * Waits up to `timeoutMs` for every run, then aborts those still running as "shutdown"; resolves once
+   * every outcome (and every release) is persisted.
+   */
   async drain(timeoutMs: number): Promise<void> {
-    const pending = () => Promise.all([...this.runs.values()].map((run) => run.done));
+    const pending = () => Promise.all([...this.unfinished]);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
