@@ -40,7 +40,7 @@ export class Executor {
   run(job: Job, onSettled: () => void = () => {}): Promise<void> {
     const run = new Run(job);
     this.runs.set(job.id, run);
-    run.done = this.execute(run)
+    const done = this.execute(run)
       .then((outcome) => {
         this.runs.delete(job.id);
         const persisted = this.persist(run, outcome);
@@ -48,7 +48,6 @@ export class Executor {
         return persisted;
       })
       .catch((error) => this.options.log.error({ err: error, jobId: job.id }, "executor failure"));
-    const done = run.done;
     this.unfinished.add(done);
     void done.then(() => this.unfinished.delete(done));
     return done;
@@ -62,10 +61,6 @@ export class Executor {
   /** The runs in flight now (the lease keeper renews their leases). */
   inFlight(): Iterable<Run> {
     return this.runs.values();
-  }
-
-  get size(): number {
-    return this.runs.size;
   }
 
   /**

@@ -10,8 +10,6 @@ import { type AbortKind, abortOutcome, type Outcome, RunAborted } from "./outcom
 /** A job being run by this server's handlers. */
 export class Run {
   readonly lease: LeaseRef;
-  /** Resolves once the outcome is persisted. */
-  done: Promise<void> = Promise.resolve();
   /** Set by the executor while the handler runs: settles the run as aborted. */
   settleAborted: (outcome: Outcome) => void = () => {};
   private controller: AbortController | undefined;
