@@ -165,6 +165,22 @@ describe("SqliteJobStore group commit", () => {
     await store.close();
   });
 
+  test("a batch goes in multi-row chunks, still all or none: a stored id in chunk 11 stores nothing", async () => {
+    const store = open(tempDir("sqlite"));
+    const stored = makeJob();
+    await store.create(stored);
+    const batch = makeJobs(1000);
+    batch[700] = { ...stored, idempotencyKey: null };
+    await expect(store.createMany(batch)).rejects.toMatchObject({ code: "conflict" });
+    expect((await store.counts()).counts.queued).toBe(1);
+    const results = await store.createMany(batch.filter((_, i) => i !== 700));
+    expect(results.map((result) => result.job.id)).toEqual(
+      batch.filter((_, i) => i !== 700).map((job) => job.id),
+    );
+    expect((await store.counts()).counts.queued).toBe(1000);
+    await store.close();
+  });
+
   test("a write answers only once committed: another connection already sees it", async () => {
     const dir = tempDir("sqlite");
     const store = open(dir);

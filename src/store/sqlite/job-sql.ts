@@ -18,7 +18,15 @@ const COLUMN_LIST = JOB_COLUMNS.join(", ");
 const VALUES = JOB_COLUMNS.map(() => "?").join(", ");
 
 // The fixed statements: the names say what each does.
-export const INSERT_SQL = `INSERT INTO jobs (${COLUMN_LIST}) VALUES (${VALUES})`;
+export const INSERT_SQL = insertRowsSql(1);
+/** Rows per multi-row INSERT of a batch (a power of two: a batch uses at most log2 + 1 shapes). */
+export const INSERT_CHUNK = 64;
+
+/** `INSERT` of `rows` rows (JobRows one after another). */
+export function insertRowsSql(rows: number): string {
+  return `INSERT INTO jobs (${COLUMN_LIST}) VALUES ${Array(rows).fill(`(${VALUES})`).join(", ")}`;
+}
+
 export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter(
   (c) => c !== "id",
 )

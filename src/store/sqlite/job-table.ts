@@ -13,7 +13,9 @@ import {
   countSql,
   DELETE_BY_ID_SQL,
   DELETE_FINISHED_SQL,
+  INSERT_CHUNK,
   INSERT_SQL,
+  insertRowsSql,
   nextRunSql,
   pageSql,
   SELECT_BY_ID_SQL,
@@ -33,6 +35,13 @@ export interface StatusQueueCount {
   n: number;
 }
 
+/** The largest power of two up to INSERT_CHUNK that fits in `remaining`: few statement shapes. */
+function chunkSize(remaining: number): number {
+  let size = INSERT_CHUNK;
+  while (size > remaining) size >>= 1;
+  return size;
+}
+
 /** The `jobs` table of one connection, read and written in `Job`s. */
 export class JobTable {
   readonly #statements: StatementCache;
@@ -43,6 +52,22 @@ export class JobTable {
 
   insert(job: Job): void {
     this.#writeRow(INSERT_SQL, job);
+  }
+
+  /**
+   * Inserts `jobs` with multi-row INSERTs of up to INSERT_CHUNK rows. Inside a savepoint each statement
+   * journals the pages it touches (the job_counts triggers make every insert need a statement journal),
+   * so one statement per chunk instead of per row halves the CPU of a batch (measured).
+   */
+  insertMany(jobs: readonly Job[]): void {
+    for (let start = 0; start < jobs.length; ) {
+      const size = chunkSize(jobs.length - start);
+      const chunk = jobs.slice(start, start + size);
+      this.#guardUnique(size === 1 ? chunk[0] : undefined, () =>
+        this.#statements.get(insertRowsSql(size)).run(chunk.flatMap(jobToRow)),
+      );
+      start += size;
+    }
   }
 
   /** Inserts, or replaces the stored job with the same id. */
@@ -132,15 +157,20 @@ export class JobTable {
     this.#guardUnique(job, () => this.#statements.get(sql).run(jobToRow(job)));
   }
 
-  /** Turns a unique-constraint failure into `conflict`, naming what was taken. */
-  #guardUnique(job: Job, write: () => unknown): void {
+  /** Turns a unique-constraint failure into `conflict`, naming what was taken (or its batch's). */
+  #guardUnique(job: Job | undefined, write: () => unknown): void {
     try {
       write();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw conflict(`job ${job.id} already exists`);
+      if (code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        throw conflict(job ? `job ${job.id} already exists` : "a job of this batch already exists");
       if (code === "SQLITE_CONSTRAINT_UNIQUE")
-        throw conflict(`idempotency key "${job.idempotencyKey}" belongs to another job`);
+        throw conflict(
+          job
+            ? `idempotency key "${job.idempotencyKey}" belongs to another job`
+            : "an idempotency key of this batch belongs to another job",
+        );
       throw error;
     }
   }

@@ -116,14 +116,20 @@ export class SqliteJobStore implements JobStore {
   }
 
   create(job: Job): Promise<CreateResult> {
-    return this.#writeSingle(() => this.#createOne(job));
+    return this.#writeSingle(() => {
+      const result = this.#planCreate(job);
+      if (result.created) this.#table.insert(job);
+      return result;
+    });
   }
 
   /** All or none: the batch is one savepoint. The same idempotency key twice in `jobs` is `invalid_request`. */
   createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
     return this.#write(() => {
       rejectRepeatedKeys(jobs);
-      return jobs.map((job) => this.#createOne(job));
+      const results = jobs.map((job) => this.#planCreate(job));
+      this.#table.insertMany(results.filter((result) => result.created).map((result) => result.job));
+      return results;
     });
   }
 
@@ -190,12 +196,10 @@ export class SqliteJobStore implements JobStore {
     this.#close();
   }
 
-  /** A new job unless its idempotency key is taken (then the stored job). */
-  #createOne(job: Job): CreateResult {
+  /** Whether `job` is new, or its idempotency key is taken (then the stored job is the answer). */
+  #planCreate(job: Job): CreateResult {
     const existing = job.idempotencyKey === null ? null : this.#table.byIdempotencyKey(job.idempotencyKey);
-    if (existing !== null) return { job: existing, created: false };
-    this.#table.insert(job);
-    return { job, created: true };
+    return existing === null ? { job, created: true } : { job: existing, created: false };
   }
 
   #write<T>(run: () => T): Promise<T> {
