@@ -137,7 +137,7 @@ export class JobdClient {
 
   /**
    * `GET /api/events` as an async iterator; ends when `signal` aborts, the loop breaks, or the server
-   * closes the stream.
+   * closes the stream (a restart does: open a new one to keep listening).
    */
   async *events(query: EventsQuery = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<JobEvent> {
     const controller = new AbortController();
