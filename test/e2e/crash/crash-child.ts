@@ -1,9 +1,11 @@
 /**
  * The process the crash tests kill: a jobd embedded with createServer on a persistent backend, running
- * `work` jobs that take a little while. It reports on stdout, one JSON line each: `ready` (with the
- * RecoveryResult), `acked` (job ids whose enqueue resolved: durable), `completed`, and `drained`.
+ * `work` jobs that take a little while, and `poison` jobs that SIGKILL their own server. It reports on
+ * stdout, one JSON line each: `ready` (with the RecoveryResult), `acked` (job ids whose enqueue resolved:
+ * durable), `completed`, and `drained`.
  *
- * Usage: node --import tsx crash-child.ts <json|sqlite> <data dir> <runs log> <produce N | drain>
+ * Usage: node --import tsx crash-child.ts <json|sqlite> <data dir> <runs log> <produce N | drain | poison>
+ * (`poison` enqueues one poison job, once, then drains).
  */
 import { appendFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,6 +29,7 @@ const server = await createServer({
       await sleep(10 + Math.floor(Math.random() * 30), undefined, { signal: ctx.signal });
       return { done: payload };
     },
+    poison: () => process.kill(process.pid, "SIGKILL"),
   },
 });
 say({ event: "ready", recovery: server.recovery });
@@ -44,10 +47,16 @@ if (mode === "produce") {
     await sleep(5);
   }
 } else {
+  if (mode === "poison") await server.enqueue({ type: "poison", max_attempts: 3, idempotency_key: "poison" });
+  const finished = () =>
+    new Promise((resolve) => {
+      server.on("completed", resolve);
+      server.on("failed", resolve);
+    });
   for (;;) {
     const { counts } = await server.stats();
     if (counts.queued === 0 && counts.processing === 0) break;
-    await new Promise((resolve) => server.on("completed", resolve));
+    await finished();
   }
   say({ event: "drained", counts: (await server.stats()).counts });
   await server.close();

@@ -117,3 +117,43 @@ export function crashAndRestart(backend: PersistentBackend): void {
     );
   });
 }
+
+/**
+ * A job that kills its server every time it runs cannot make it loop forever: each interrupted run
+ * counts, and the restart after its last attempt records it `failed`, saying it was interrupted.
+ */
+export function poisonJob(backend: PersistentBackend): void {
+  describe(`a poison job on ${backend}`, async () => {
+    const reason = await unavailableReason(backend);
+    test.skipIf(reason)(
+      "ends failed after max_attempts restarts instead of killing the server forever",
+      { timeout: 60_000 },
+      async () => {
+        const dataDir = join(tempDir(`poison-${backend}`), "data");
+        const recoveries: (RecoveryResult | undefined)[] = [];
+        const exits: (string | number | null)[] = [];
+        for (let start = 0; start < 4; start++) {
+          let recovery: RecoveryResult | undefined;
+          const exit = await runChild([backend, dataDir, "/dev/null", "poison"], (message) => {
+            if (message.event === "ready") recovery = message.recovery;
+          });
+          recoveries.push(recovery);
+          exits.push(exit.signal ?? exit.code);
+        }
+        expect(exits).toEqual(["SIGKILL", "SIGKILL", "SIGKILL", 0]);
+        const zero = { recovered: 0, retried: 0, pruned: 0 };
+        expect(recoveries).toEqual([
+          { ...zero, requeued: 0, failed: 0 },
+          { ...zero, requeued: 1, failed: 0 },
+          { ...zero, requeued: 1, failed: 0 },
+          { ...zero, requeued: 0, failed: 1 },
+        ]);
+        const store = await openPersistentStore(backend, dataDir);
+        const [job] = await store.list();
+        await store.close();
+        expect(job).toMatchObject({ type: "poison", status: "failed", attempts: 3 });
+        expect(job?.error).toContain("interrupted: server stopped during its last attempt (3 of 3)");
+      },
+    );
+  });
+}

@@ -1,4 +1,5 @@
 /** Crash and restart on sqlite: see crash-scenario.ts. */
-import { crashAndRestart } from "./crash-scenario.js";
+import { crashAndRestart, poisonJob } from "./crash-scenario.js";
 
 crashAndRestart("sqlite");
+poisonJob("sqlite");
