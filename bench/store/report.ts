@@ -27,7 +27,7 @@ export interface StoreReport {
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const rate = (r: Rate) =>
-  `${int(r.perSecond)}/s${r.commits === undefined ? "" : ` (${int(r.commits)} commits)`}`;
+  `${int(r.perSecond)}/s, ${int(r.cpuMicrosPerOp)} µs CPU${r.commits === undefined ? "" : `, ${int(r.commits)} commits`}`;
 
 function throughputTable(results: readonly BackendResult[], s: BenchSettings): string[] {
   const rows = [
@@ -74,7 +74,7 @@ export function renderStoreSection(report: StoreReport): string {
     "",
     `Measured by \`npm run bench:store\` (bench/store.ts) on ${report.date}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB memory, ${m.platform}, Node ${m.node}, SQLite ${report.sqliteVersion}; the disk's write+fsync takes ${ms(m.fsyncMedianMs)} ms (median, p99 ${ms(m.fsyncP99Ms)} ms). Each backend runs in its own process (so the peak RSS is its own) on a fresh data directory; every figure is for durable writes as the backend defines them. The machine was shared: its 1-minute load average was ${report.load.start.toFixed(1)} when the run started and ${report.load.end.toFixed(1)} when it ended (on ${m.cpus} cores), so these are lower bounds.`,
     "",
-    `Write workloads, ${int(s.jobs)} jobs each, one after another on the same store (creates singly, then in batches, then claim+complete of ${int(s.jobs)} of them; "commits" = SQLite transactions, each one fsync of the WAL at synchronous=FULL):`,
+    `Write workloads, ${int(s.jobs)} jobs each, one after another on the same store (creates singly, then in batches, then claim+complete of ${int(s.jobs)} of them). Each cell: jobs per second; CPU time (user + system) of the process per job, which a busy machine disturbs less than the rate; and for SQLite the transactions committed, each one fsync of the WAL at synchronous=FULL:`,
     "",
     ...throughputTable(report.throughput, s),
     "",

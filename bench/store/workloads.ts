@@ -17,6 +17,8 @@ export interface Rate {
   p50Ms?: number;
   p99Ms?: number;
   commits?: number;
+  /** CPU time (user + system) of the process per operation: steadier than the rate on a busy machine. */
+  cpuMicrosPerOp: number;
 }
 
 /** SqliteJobStore counts its commits; other stores don't. */
@@ -24,12 +26,14 @@ const commitsOf = (store: JobStore) => (store as { commits?: number }).commits;
 
 async function measure(store: JobStore, ops: number, work: () => Promise<void>): Promise<Rate> {
   const commitsBefore = commitsOf(store);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   await work();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const commitsAfter = commitsOf(store);
   const commits = commitsAfter === undefined ? undefined : commitsAfter - (commitsBefore ?? 0);
-  return { ops, seconds, perSecond: ops / seconds, commits };
+  return { ops, seconds, perSecond: ops / seconds, commits, cpuMicrosPerOp: (cpu.user + cpu.system) / ops };
 }
 
 /** Runs `lanes` async loops, each calling `step` until `step` returns false. */

@@ -17,8 +17,6 @@ export interface SqlWithParams {
 const COLUMN_LIST = JOB_COLUMNS.join(", ");
 const VALUES = JOB_COLUMNS.map(() => "?").join(", ");
 
-// The fixed statements: the names say what each does.
-export const INSERT_SQL = insertRowsSql(1);
 /** Rows per multi-row INSERT of a batch (a power of two: a batch uses at most log2 + 1 shapes). */
 export const INSERT_CHUNK = 64;
 
@@ -27,11 +25,13 @@ export function insertRowsSql(rows: number): string {
   return `INSERT INTO jobs (${COLUMN_LIST}) VALUES ${Array(rows).fill(`(${VALUES})`).join(", ")}`;
 }
 
-export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter(
-  (c) => c !== "id",
-)
+const UPDATE_ALL = JOB_COLUMNS.filter((column) => column !== "id")
   .map((column) => `${column} = excluded.${column}`)
-  .join(", ")}`;
+  .join(", ");
+
+// The fixed statements: the names say what each does.
+export const INSERT_SQL = insertRowsSql(1);
+export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${UPDATE_ALL}`;
 export const SELECT_BY_ID_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE id = ?`;
 export const SELECT_BY_ROWID_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE rowid = ?`;
 export const SELECT_BY_KEY_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE idempotency_key = ?`;
