@@ -40,14 +40,21 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`jobd serve not ready within ${READY_TIMEOUT_MS} ms`);
 }
 
-/** `jobd serve --backend sqlite --data-dir <dir> [extra flags]` on 127.0.0.1 and a free port. */
-export async function startJobdServe(dataDir: string, extraFlags: string[] = []): Promise<ServeProcess> {
+/**
+ * `jobd serve --backend sqlite --data-dir <dir> [extra flags]` on 127.0.0.1 and a free port; `serveScript`
+ * runs another checkout's jobd (bench/http compares a baseline commit with this one).
+ */
+export async function startJobdServe(
+  dataDir: string,
+  extraFlags: string[] = [],
+  serveScript = SERVE_SCRIPT,
+): Promise<ServeProcess> {
   const port = await freePort();
   const args = [
     ...SERVER_NODE_FLAGS,
     "--import",
     "tsx",
-    SERVE_SCRIPT,
+    serveScript,
     "serve",
     "--backend",
     "sqlite",
