@@ -26,8 +26,9 @@ export interface StoreReport {
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+const commits = (n: number) => `${int(n)} commit${n === 1 ? "" : "s"}`;
 const rate = (r: Rate) =>
-  `${int(r.perSecond)}/s, ${int(r.cpuMicrosPerOp)} µs CPU${r.commits === undefined ? "" : `, ${int(r.commits)} commits`}`;
+  `${int(r.perSecond)}/s, ${int(r.cpuMicrosPerOp)} µs CPU${r.commits === undefined ? "" : `, ${commits(r.commits)}`}`;
 
 function throughputTable(results: readonly BackendResult[], s: BenchSettings): string[] {
   const rows = [
@@ -62,7 +63,7 @@ function largeSection(r: BackendResult): string[] {
 function fsyncLines(f: FsyncFigures | null): string[] {
   if (!f) return ["Group commit: strace was not available, fsyncs not counted."];
   return [
-    `Group commit, counted with strace (fsync + fdatasync, open and close subtracted), SQLite synchronous=FULL: ${int(f.count)} concurrent creates made **${int(f.concurrent.fsyncs)} fsyncs** in ${int(f.concurrent.commits)} commits; the same ${int(f.count)} creates one after another made ${int(f.sequential.fsyncs)} fsyncs in ${int(f.sequential.commits)} commits.`,
+    `Group commit, counted with strace (fsync + fdatasync, open and close subtracted), SQLite synchronous=FULL: ${int(f.count)} concurrent creates made **${int(f.concurrent.fsyncs)} fsyncs** in ${commits(f.concurrent.commits)}; the same ${int(f.count)} creates one after another made ${int(f.sequential.fsyncs)} fsyncs in ${commits(f.sequential.commits)}.`,
   ];
 }
 
