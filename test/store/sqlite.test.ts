@@ -127,6 +127,27 @@ describe("SqliteJobStore files", () => {
   });
 });
 
+describe("SqliteJobStore claims by type", () => {
+  test("a claim for several types takes them in claim order across types, each job once", async () => {
+    const store = open(tempDir("sqlite"));
+    const jobs = [
+      makeJob({ type: "a", priority: 0, runAt: T0 - 3 }),
+      makeJob({ type: "b", priority: 5, runAt: T0 - 1 }),
+      makeJob({ type: "a", priority: 5, runAt: T0 - 2 }),
+      makeJob({ type: "b", priority: 0, runAt: T0 - 4 }),
+      ...makeJobs(50, () => ({ type: "other", priority: 9 })),
+    ];
+    await store.createMany(jobs);
+    const claim = (types: string[], limit: number) =>
+      store.claim({ workerId: "w", now: T0, limit, leaseMs: 1000, types });
+    const order = (indexes: number[]) => indexes.map((i) => jobs[i]?.id);
+    expect((await claim(["a", "b", "a"], 3)).map((job) => job.id)).toEqual(order([2, 1, 3]));
+    expect((await claim(["b", "a"], 9)).map((job) => job.id)).toEqual(order([0]));
+    expect(await claim(["none"], 9)).toEqual([]);
+    await store.close();
+  });
+});
+
 describe("SqliteJobStore group commit", () => {
   test("1,000 concurrent creates are committed in one transaction", async () => {
     const store = open(tempDir("sqlite"));
