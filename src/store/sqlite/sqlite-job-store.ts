@@ -22,8 +22,8 @@
  *
  * Known limits: the connection is synchronous, so a long statement (a `list()` of a million jobs, a
  * `cleanup` deleting most of them) blocks the event loop while it runs; history pages with a deep
- * `offset` cost O(offset) index steps; `nextRunAt` for types none of which is queued walks every queued
- * job. Memory stays bounded: no job cache, SQLite's page cache is
+ * `offset` cost O(offset) index steps; a claim or `nextRunAt` filtered by type or queue steps over the
+ * queued jobs of other types in front of its matches (docs/sqlite-store.md). Memory stays bounded: no job cache, SQLite's page cache is
  * capped (open-database.ts) and the statement cache is a small LRU.
  */
 import type { Database } from "better-sqlite3";
