@@ -1,4 +1,7 @@
-/** The runner's flags: `--systems a,b`, `--workloads W1,W3`, `--runs N`, `--quick`, `--no-docs`. */
+/**
+ * The runner's flags: `--systems a,b`, `--workloads W1,W3`, `--runs N`, `--quick`, `--no-docs`, and
+ * `--docs-from FILE` (put a saved section back into docs/benchmarks.md without running anything).
+ */
 import { parseArgs } from "node:util";
 import { SYSTEM_IDS } from "./systems.js";
 import type { WorkloadSizes } from "./workloads/workload.js";
@@ -11,6 +14,8 @@ export interface RunnerOptions {
   /** Write docs/benchmarks.md and the SVG (off for profiling runs). */
   writeDocs: boolean;
   quick: boolean;
+  /** Only put a saved section (from an earlier run) back into docs/benchmarks.md. */
+  docsFrom: string | undefined;
 }
 
 const FULL_SIZES: WorkloadSizes = {
@@ -53,6 +58,7 @@ export function parseRunnerOptions(argv: string[]): RunnerOptions {
       runs: { type: "string" },
       quick: { type: "boolean", default: false },
       "no-docs": { type: "boolean", default: false },
+      "docs-from": { type: "string" },
     },
   });
   const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
@@ -65,5 +71,6 @@ export function parseRunnerOptions(argv: string[]): RunnerOptions {
     sizes: values.quick ? QUICK_SIZES : FULL_SIZES,
     writeDocs: !values["no-docs"],
     quick: values.quick,
+    docsFrom: values["docs-from"],
   };
 }

@@ -2,12 +2,13 @@
  * `npm run bench:compare`: jobd side by side with the queues users would pick instead, in one
  * invocation, on this machine. See bench/compare/README.md for what is measured and how.
  */
+import fs from "node:fs";
 import os from "node:os";
 import { parseRunnerOptions } from "./cli-options.js";
 import { measureHttpCreate } from "./http-create.js";
 import { describeMachine } from "./machine.js";
 import { renderCompareSection } from "./report/markdown.js";
-import { writeCompareDocs } from "./report/write-docs.js";
+import { writeCompareDocs, writeCompareSection } from "./report/write-docs.js";
 import type { BenchResults, SystemFigures, SystemInfo, WorkloadResult } from "./results.js";
 import { loadSystem } from "./systems.js";
 import { drainWorkload } from "./workloads/drain.js";
@@ -95,6 +96,7 @@ async function prepareSystems(systems: SystemInfo[], notes: string[]): Promise<(
 
 async function main(): Promise<void> {
   const options = parseRunnerOptions(process.argv.slice(2));
+  if (options.docsFrom) return writeCompareSection(fs.readFileSync(options.docsFrom, "utf8"));
   const startedAt = new Date();
   const machine = describeMachine();
   log(

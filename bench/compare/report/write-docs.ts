@@ -32,11 +32,24 @@ function formatted(section: string): string {
   return output.toString();
 }
 
-/** Updates docs/benchmarks.md's compare section and docs/benchmarks-compare.svg. */
-export function writeCompareDocs(results: BenchResults): void {
+/** Where the last generated section is kept (gitignored), to put back with `--docs-from`. */
+export const SAVED_SECTION = fileURLToPath(new URL("../../results/compare-section.md", import.meta.url));
+
+/** Puts a rendered section between the markers of docs/benchmarks.md, formatted as Biome wants it. */
+export function writeCompareSection(section: string): void {
   const markdownPath = path.join(DOCS_DIR, "benchmarks.md");
   const current = fs.existsSync(markdownPath) ? fs.readFileSync(markdownPath, "utf8") : "# Benchmarks\n";
-  fs.writeFileSync(markdownPath, replaceBetweenMarkers(current, formatted(renderCompareSection(results))));
+  fs.writeFileSync(markdownPath, replaceBetweenMarkers(current, formatted(section)));
+}
+
+/** Updates docs/benchmarks.md's compare section and docs/benchmarks-compare.svg; keeps a copy of the section. */
+export function writeCompareDocs(results: BenchResults): void {
+  const section = renderCompareSection(results);
+  fs.mkdirSync(path.dirname(SAVED_SECTION), { recursive: true });
+  fs.writeFileSync(SAVED_SECTION, section);
+  writeCompareSection(section);
   fs.writeFileSync(path.join(DOCS_DIR, "benchmarks-compare.svg"), renderCompareSvg(results));
-  process.stderr.write(`wrote ${markdownPath} (compare section) and docs/benchmarks-compare.svg\n`);
+  process.stderr.write(
+    `wrote docs/benchmarks.md (compare section) and docs/benchmarks-compare.svg; copy in ${SAVED_SECTION}\n`,
+  );
 }
