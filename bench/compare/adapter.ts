@@ -44,6 +44,8 @@ export interface BenchSystem {
   readonly label: string;
   /** What a crash can cost with the settings used here, in words. */
   readonly durability: string;
+  /** How it is set up and driven here, in a sentence, for the report. */
+  readonly setup: string;
   /**
    * The store belongs to one process (jobd embedded): bulk enqueues in W1 go to the worker's process,
    * and a memory store cannot be pre-filled by another process (W3/W4 are not applicable).

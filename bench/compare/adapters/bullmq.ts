@@ -45,6 +45,8 @@ export const bullmq: BenchSystem = {
   id: "bullmq",
   label: "BullMQ (Redis)",
   durability: "AOF, appendfsync everysec: a crash may lose the last ~1 s",
+  setup:
+    "Queue.addBulk / Queue.add; a Worker with concurrency 10; completions counted from its `completed` event; completed jobs kept (its default); a fresh queue per run",
   survivesRestart: true,
   version: async () =>
     `${packageVersion("bullmq")}, ${packageVersion("ioredis")}, Redis ${await redisVersion()}`,

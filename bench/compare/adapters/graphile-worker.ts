@@ -45,6 +45,8 @@ export const graphileWorker: BenchSystem = {
   id: "graphile-worker",
   label: "graphile-worker (PostgreSQL)",
   durability: "synchronous_commit=on: survives power loss",
+  setup:
+    "addJobs() / addJob(); run() with concurrency 10, LISTEN/NOTIFY, errors-only logger (its default logs a line per job); counted at `job:success`; a fresh schema per run",
   survivesRestart: true,
   version: async () => `${packageVersion("graphile-worker")}, ${await postgresDescription()}`,
   unavailableReason: postgresUnavailableReason,

@@ -39,6 +39,8 @@ export const jobdHttp: BenchSystem = {
   id: "jobd-http-sqlite",
   label: "jobd HTTP (SQLite FULL)",
   durability: "WAL, synchronous=FULL: survives power loss",
+  setup:
+    "`jobd serve` in its own process; JobdClient.createMany (one batch) / create; the worker process runs JobdClient.work() at concurrency 10 (lease, complete); counted from 200 answers to complete",
   survivesRestart: true,
   skips: { W4: "recovery is the server's: see jobd SQLite FULL" },
   version: async () => `${jobdVersion()}; jobd serve + JobdClient`,

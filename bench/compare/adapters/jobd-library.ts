@@ -56,6 +56,8 @@ function jobdSystem(variant: Variant): BenchSystem {
     id: variant.id,
     label: variant.label,
     durability: variant.durability,
+    setup:
+      "createServer embedded with a handler map and concurrency 10; the store belongs to one process, so W1's enqueueMany runs in the worker's process; counted from its `completed` event",
     enqueueInWorker: true,
     survivesRestart: variant.backend !== "memory",
     version: async () => jobdVersion(),

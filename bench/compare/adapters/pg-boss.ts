@@ -46,6 +46,8 @@ export const pgBoss: BenchSystem = {
   id: "pg-boss",
   label: "pg-boss (PostgreSQL)",
   durability: "synchronous_commit=on: survives power loss",
+  setup:
+    "insert() / send(); ten work() pollers, one job per fetch, at the 0.5 s minimum interval: pg-boss 10 waits the interval after every fetch, so concurrency 10 caps it near 20 jobs/s (a larger batchSize would lift that); counted when the handler returns; a fresh schema per run",
   survivesRestart: true,
   version: async () => `${packageVersion("pg-boss")}, ${await postgresDescription()}`,
   unavailableReason: postgresUnavailableReason,

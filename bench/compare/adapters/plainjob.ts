@@ -37,6 +37,8 @@ export const plainjob: BenchSystem = {
   id: "plainjob",
   label: "plainjob (SQLite)",
   durability: "WAL, synchronous=NORMAL (its default): survives a process crash, not power loss",
+  setup:
+    "its defaults; ten defineWorker loops in the worker process (it runs one job at a time each), polling every 10 ms when idle (default 1 s); producer and worker share the file",
   survivesRestart: true,
   version: async () => `${packageVersion("plainjob")}, ${packageVersion("better-sqlite3")}`,
   unavailableReason: async () => undefined,

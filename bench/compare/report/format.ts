@@ -25,7 +25,15 @@ export function medianOf(samples: readonly number[] | undefined): number | undef
 /** `2.5×`. */
 export function formatRatio(ratio: number | undefined): string {
   if (ratio === undefined || !Number.isFinite(ratio)) return "–";
-  return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 1 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
+  const digits =
+    ratio >= 10
+      ? ratio.toFixed(0)
+      : ratio >= 1
+        ? ratio.toFixed(1)
+        : ratio >= 0.01
+          ? ratio.toFixed(2)
+          : ratio.toPrecision(1);
+  return `${digits}×`;
 }
 
 /** `ops/s`, or `p50 (ms)` when the label is not the unit itself. */

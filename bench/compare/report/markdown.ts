@@ -83,6 +83,17 @@ function workloadTable(result: WorkloadResult, results: BenchResults): string[] 
   ];
 }
 
+function setupLines(systems: SystemInfo[]): string[] {
+  const seen = new Set<string>();
+  return systems.flatMap(({ system }) => {
+    const key =
+      system.id.startsWith("jobd-") && system.id !== "jobd-http-sqlite" ? "jobd embedded" : system.label;
+    if (seen.has(system.setup)) return [];
+    seen.add(system.setup);
+    return [`- ${key}: ${system.setup}.`];
+  });
+}
+
 function versionLines(systems: SystemInfo[]): string[] {
   return systems.map(
     ({ system, version, unavailable }) =>
@@ -106,8 +117,11 @@ export function renderCompareSection(results: BenchResults): string {
       "handler. The last column divides the first figure by jobd SQLite FULL's (above 1 is more for " +
       "rates, slower for times).",
     "",
+    "How each system is driven:",
+    "",
+    ...setupLines(results.systems),
     ...results.notes.map((note) => `- ${note}`),
-    ...(results.notes.length > 0 ? [""] : []),
+    "",
     ...results.workloads.flatMap((result) => workloadTable(result, results)),
     ...renderHttpCreate(results),
     ...renderTargets(results),
