@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     baseline: { type: "string" },
     workers: { type: "string", default: "4" },
     "max-jobs": { type: "string", default: "10" },
+    workloads: { type: "string", default: WORKLOAD_IDS.join(",") },
     "no-docs": { type: "boolean", default: false },
   },
 });
@@ -42,6 +43,8 @@ const settings: WorkloadSettings = {
   workerJobs: 30_000,
 };
 
+const selected = WORKLOAD_IDS.filter((id) => (flags.workloads ?? "").split(",").includes(id));
+
 const MEASURE: Record<WorkloadId, (base: string, s: WorkloadSettings) => Promise<number>> = {
   single: singleCreates,
   batch: batchCreates,
@@ -55,7 +58,7 @@ async function runOnce(checkout: Checkout, into: Record<WorkloadId, number[]>): 
   const dir = makeTempDir("jobd-http");
   const server = await startJobdServe(dir, [], checkout.serveScript);
   try {
-    for (const id of WORKLOAD_IDS) {
+    for (const id of selected) {
       const jobsPerSec = await MEASURE[id](server.url, settings);
       into[id].push(jobsPerSec);
       log(`  ${checkout.label} ${id}: ${Math.round(jobsPerSec)} jobs/s`);

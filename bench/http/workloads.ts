@@ -73,7 +73,6 @@ export async function leaseComplete(base: string, s: WorkloadSettings): Promise<
     while (performance.now() < deadline) {
       const { jobs } = await postJson<{ jobs: LeasedJob[] }>(`${base}/api/workers/lease`, {
         worker_id: workerId,
-        types: ["work"],
         max_jobs: s.maxJobs,
       });
       if (jobs.length === 0) return;

@@ -3,7 +3,7 @@
  * (401 `unauthorized`), then availability (503 `unavailable` while starting up or shutting down).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { JobdError } from "../domain/errors.js";
 import type { Availability } from "./availability.js";
 
@@ -12,14 +12,27 @@ export interface ApiGuardOptions {
   availability: Availability;
 }
 
-/** An `onRequest` hook that throws `unauthorized` or `unavailable`, or lets the request through. */
+/**
+ * An `onRequest` hook that refuses with `unauthorized` or `unavailable`, or lets the request through.
+ * Callback style, not async: it runs before every API request, and an async hook adds a promise to each.
+ */
 export function apiGuard({ apiToken, availability }: ApiGuardOptions) {
   const expected = apiToken ? digest(apiToken) : null;
-  return async (request: FastifyRequest): Promise<void> => {
-    if (expected && !tokenMatches(request.headers.authorization, expected))
-      throw new JobdError("unauthorized", "a valid API token is required (Authorization: Bearer <token>)");
-    availability.assertAvailable();
+  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    done(refusal(request, expected, availability));
   };
+}
+
+/** Why the request may not pass, or undefined when it may. */
+function refusal(request: FastifyRequest, expected: Buffer | null, availability: Availability) {
+  if (expected && !tokenMatches(request.headers.authorization, expected))
+    return new JobdError("unauthorized", "a valid API token is required (Authorization: Bearer <token>)");
+  try {
+    availability.assertAvailable();
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /**

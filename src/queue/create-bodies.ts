@@ -1,15 +1,15 @@
 /**
  * Turns create bodies (the REST API's and the library's) into new queued jobs: the schema check with a
- * message naming the field, `newJob`'s own checks, UUID v7 ids, and — for a batch — the rule that one
+ * message naming the field, `newJob`'s own checks, UUID v7 ids (job-ids.ts), and — for a batch — the rule that one
  * idempotency key may not appear twice in the same batch.
  */
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { v7 as uuidv7 } from "uuid";
 import { invalid } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import { newJob } from "../domain/new-job.js";
 import { CreateJobBody } from "../schemas/job.js";
 import { describeError } from "../schemas/validate.js";
+import { newJobId } from "./job-ids.js";
 
 /** The most jobs one batch may create (DESIGN.md §5). */
 export const MAX_BATCH_JOBS = 10_000;
@@ -25,7 +25,7 @@ function checkBody(body: unknown, root?: string): CreateJobBody {
 
 /** A new job from one create body; throws `invalid_request` or `payload_too_large`. */
 export function jobFromBody(body: unknown, now: number, maxPayloadBytes: number): Job {
-  return newJob(checkBody(body), { id: uuidv7(), now, maxPayloadBytes });
+  return newJob(checkBody(body), { id: newJobId(), now, maxPayloadBytes });
 }
 
 /** New jobs from a batch, in order; all valid or a thrown error naming the first bad field. */
@@ -43,6 +43,6 @@ export function jobsFromBodies(bodies: unknown, now: number, maxPayloadBytes: nu
         throw invalid(`"${root}.idempotency_key" repeats the key of jobs[${first}] in the same batch`);
       keys.set(key, i);
     }
-    return newJob(checked, { id: uuidv7(), now, maxPayloadBytes }, `${root}.payload`);
+    return newJob(checked, { id: newJobId(), now, maxPayloadBytes }, `${root}.payload`);
   });
 }
