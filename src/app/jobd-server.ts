@@ -40,7 +40,7 @@ export class JobdServer extends LibraryApi {
   async listen({ port, host = "127.0.0.1" }: ListenOptions): Promise<string> {
     if (this.listening) throw new Error(`jobd already listens (${this.url ?? "starting"})`);
     this.listening = true;
-    const { queue, options, httpLogger } = this.parts;
+    const { queue, options, httpLogger, log } = this.parts;
     // Loaded on demand: an embedded jobd that never listens does not pay for Fastify at startup.
     const { buildServer } = await import("../http/build-server.js");
     this.http = buildServer({
@@ -48,7 +48,9 @@ export class JobdServer extends LibraryApi {
       isReady: () => this.ready,
       apiToken: options.apiToken,
       maxPayloadBytes: options.maxPayloadBytes,
-      logger: httpLogger,
+      // Given a ready logger (jobd serve's), the HTTP server logs into it: refusals and faults with
+      // their request ids. A silenced one is not passed, so no request pays for a child logger.
+      ...(httpLogger || !log.isLevelEnabled("error") ? { logger: httpLogger } : { loggerInstance: log }),
     });
     this.url = await this.http.listen({ port, host });
     return this.url;

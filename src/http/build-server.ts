@@ -14,6 +14,7 @@ import { dashboardPlugin } from "./dashboard-plugin.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-parser.js";
 import { openApiOptions } from "./openapi.js";
+import { RequestLogController } from "./request-log.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { validatorCompiler } from "./validator-compiler.js";
@@ -45,6 +46,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     bodyLimit: deps.maxPayloadBytes + BODY_SLACK_BYTES,
     requestIdHeader: "x-request-id",
+    logController: new RequestLogController(), // request lines at debug
     genReqId: () => randomUUID(),
     frameworkErrors: frameworkErrorHandler,
     // Closing is answered by the API guard instead, in the API's error shape (see Availability).
@@ -55,8 +57,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerJsonParser(app);
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
 
   app.register(swagger, openApiOptions);
