@@ -11,10 +11,12 @@
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import type { Job } from "../domain/job.js";
+import { releaseOnShutdown } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
+import { ClaimBuffer } from "./claim-buffer.js";
 import { type ClaimSlice, planClaims } from "./claim-plan.js";
 import { DueTimer } from "./due-timer.js";
-import type { Executor } from "./executor.js";
+import { type Executor, isLostLease } from "./executor.js";
 import type { HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
 import type { WorkHint, WorkSignal } from "./work-signal.js";
@@ -53,6 +55,8 @@ export class Dispatcher {
   private readonly knownQueues = new Set<string>();
   private readonly runningByQueue = new Map<string, number>();
   private running = 0;
+  /** Claimed jobs not started yet (prefetch; see claim-buffer.ts). */
+  private readonly buffer = new ClaimBuffer();
   private unsubscribe: () => void = () => {};
   private pollTimer: NodeJS.Timeout | undefined;
   private wakeScheduled = false;
@@ -80,13 +84,27 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Stops claiming; resolves once a claim in progress has handed its jobs to the executor. */
+  /**
+   * Stops claiming and starting runs; once a claim in progress is back, releases every claimed job whose
+   * handler has not started (`releaseOnShutdown`: queued again, the attempt not counted).
+   */
   async stop(): Promise<void> {
     this.state = "stopped";
     this.timer.clear();
     this.unsubscribe();
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.pumping;
+    await Promise.all(this.buffer.takeAll().map((job) => this.release(job)));
+  }
+
+  /** Forgets a claimed job that has not started (cancelled or taken away); true if it was buffered. */
+  drop(id: string): boolean {
+    return this.buffer.drop(id);
+  }
+
+  /** Claimed jobs whose handlers have not started (their leases are renewed like running ones). */
+  buffered(): Iterable<Job> {
+    return this.buffer.values();
   }
 
   /**
@@ -157,18 +175,26 @@ export class Dispatcher {
     }
   }
 
-  /** Claims for every free slot; when fewer jobs were due than slots, sets the timer for the next one. */
+  /**
+   * Starts buffered jobs in the free slots, then claims for the slots still free plus the prefetch
+   * (without per-queue limits only: a buffered job must fit any free slot). When fewer jobs were due than
+   * asked for, sets the timer for the next one.
+   */
   private async claimAndRun(): Promise<void> {
-    const { store, clock, workerId, leaseMs, registry } = this.options;
-    const slices = planClaims({
-      free: this.options.concurrency - this.running,
-      limits: this.limits,
-      runningByQueue: this.runningByQueue,
-      knownQueues: this.knownQueues,
-    });
+    const { store, clock, workerId, leaseMs, registry, concurrency } = this.options;
+    this.startBuffered();
+    const prefetch = this.limits.size === 0;
+    const slices = prefetch
+      ? [{ limit: concurrency - this.running + this.buffer.target - this.buffer.size }]
+      : planClaims({
+          free: concurrency - this.running,
+          limits: this.limits,
+          runningByQueue: this.runningByQueue,
+          knownQueues: this.knownQueues,
+        });
     let short = false;
     for (const slice of slices) {
-      const limit = Math.min(slice.limit, this.options.concurrency - this.running);
+      const limit = prefetch ? slice.limit : Math.min(slice.limit, concurrency - this.running);
       if (limit <= 0 || this.state !== "running") return;
       const request = {
         workerId,
@@ -179,10 +205,23 @@ export class Dispatcher {
         queues: slice.queues,
       };
       const jobs = await store.claim(request);
-      for (const job of jobs) this.launch(job);
+      for (const job of jobs) {
+        this.buffer.add(job);
+        this.options.publisher.changed(job);
+      }
+      this.startBuffered();
       if (jobs.length < limit) short = true;
     }
     if (short && this.state === "running") await this.armForNextDue(slices);
+  }
+
+  /** Fills the free slots from the buffer, oldest claim first. */
+  private startBuffered(): void {
+    while (this.running < this.options.concurrency && this.state === "running") {
+      const job = this.buffer.take();
+      if (job === undefined) return;
+      this.launch(job);
+    }
   }
 
   private async armForNextDue(slices: ClaimSlice[]): Promise<void> {
@@ -191,15 +230,27 @@ export class Dispatcher {
     if (next !== null) this.timer.armAt(Math.max(next, this.options.clock.now() + MIN_RECHECK_MS));
   }
 
+  /** Runs `job`; when its handler settles, its slot goes to the next buffered job at once. */
   private launch(job: Job): void {
     this.running++;
     this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 0) + 1);
-    this.options.publisher.changed(job);
     void this.options.executor.run(job, () => {
       this.running--;
       this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 1) - 1);
+      this.startBuffered();
       this.wake();
     });
+  }
+
+  /** Puts a buffered job back, uncounted; a job already taken away (cancelled, expired) is left alone. */
+  private async release(job: Job): Promise<void> {
+    const { store, clock, publisher, log } = this.options;
+    const lease = { workerId: job.workerId ?? "", attempt: job.attempts };
+    try {
+      publisher.changed(await store.update(job.id, (j) => releaseOnShutdown(j, lease, clock.now())));
+    } catch (error) {
+      if (!isLostLease(error)) log.warn({ err: error, jobId: job.id }, "could not release a claimed job");
+    }
   }
 
   /** With per-queue limits, "every other queue" needs the queue names: the stored ones to begin with. */

@@ -11,7 +11,7 @@ import { Dispatcher } from "./dispatcher.js";
 import { Executor } from "./executor.js";
 import type { HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
-import { LeaseKeeper } from "./lease-keeper.js";
+import { type HeldLease, LeaseKeeper } from "./lease-keeper.js";
 import type { AbortKind } from "./outcome.js";
 import type { WorkSignal } from "./work-signal.js";
 
@@ -55,13 +55,20 @@ export class InProcessRunner {
   constructor(options: InProcessRunnerOptions) {
     const { store, clock, log, registry, publisher } = options;
     this.executor = new Executor({ store, clock, log, registry, publisher });
-    this.keeper = new LeaseKeeper({ store, clock, log, executor: this.executor, leaseMs: LOCAL_LEASE_MS });
     this.dispatcher = new Dispatcher({
       ...options,
       executor: this.executor,
       workerId: this.workerId,
       leaseMs: LOCAL_LEASE_MS,
       pollMs: pollMs(store),
+    });
+    this.keeper = new LeaseKeeper({
+      store,
+      clock,
+      log,
+      leaseMs: LOCAL_LEASE_MS,
+      held: () => this.heldLeases(),
+      lost: (id) => this.abort(id, "lease-lost"),
     });
   }
 
@@ -78,9 +85,16 @@ export class InProcessRunner {
     await this.keeper.stop();
   }
 
-  /** Aborts this server's run of job `id`, if it has one. */
+  /** Aborts this server's run of job `id`, if it has one; a claimed job not started yet is dropped. */
   abort(id: string, kind: AbortKind): void {
-    this.executor.abort(id, kind);
+    if (!this.dispatcher.drop(id)) this.executor.abort(id, kind);
+  }
+
+  /** Running jobs and claimed ones waiting for a slot: both hold a lease of this server. */
+  private *heldLeases(): Iterable<HeldLease> {
+    yield* this.executor.inFlight();
+    for (const job of this.dispatcher.buffered())
+      yield { job, lease: { workerId: this.workerId, attempt: job.attempts } };
   }
 
   /** Looks for due work now. */

@@ -1,20 +1,30 @@
 /**
- * Renews the leases of every in-process run with ONE shared interval (not a timer per job). A lease is
- * renewed well before it ends — every third of its length — so a run only loses it when the process
- * stalls for longer than that, or when the job was taken away (cancelled, re-leased after expiry, or
- * deleted); the run is then aborted as "lease lost" and writes nothing.
+ * Renews the leases of every in-process run, and of every job claimed for one but not started yet, with
+ * ONE shared interval (not a timer per job). A lease is renewed well before it ends — every third of its
+ * length — so a run only loses it when the process stalls for longer than that, or when the job was
+ * taken away (cancelled, re-leased after expiry, or deleted); the run is then aborted as "lease lost"
+ * and writes nothing.
  */
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
-import { heartbeat } from "../domain/transitions.js";
+import type { Job } from "../domain/job.js";
+import { heartbeat, type LeaseRef } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
-import { type Executor, isLostLease } from "./executor.js";
-import type { Run } from "./run.js";
+import { isLostLease } from "./executor.js";
+
+/** A job this server holds the lease of. */
+export interface HeldLease {
+  readonly job: Job;
+  readonly lease: LeaseRef;
+}
 
 export interface LeaseKeeperOptions {
   store: JobStore;
   clock: Clock;
-  executor: Executor;
+  /** The leases to renew now. */
+  held: () => Iterable<HeldLease>;
+  /** Called with the id of a job whose lease was lost (taken away). */
+  lost: (id: string) => void;
   /** The length of an in-process lease; renewed every third of it. */
   leaseMs: number;
   log: Logger;
@@ -44,16 +54,16 @@ export class LeaseKeeper {
 
   /** One round: extends every in-flight lease. */
   async renewAll(): Promise<void> {
-    await Promise.all([...this.options.executor.inFlight()].map((run) => this.renew(run)));
+    await Promise.all([...this.options.held()].map((held) => this.renew(held)));
   }
 
-  private async renew(run: Run): Promise<void> {
-    const { store, clock, executor, log } = this.options;
+  private async renew({ job, lease }: HeldLease): Promise<void> {
+    const { store, clock, lost, log } = this.options;
     try {
-      await store.update(run.job.id, (job) => heartbeat(job, run.lease, { now: clock.now() }));
+      await store.update(job.id, (current) => heartbeat(current, lease, { now: clock.now() }));
     } catch (error) {
-      if (isLostLease(error)) executor.abort(run.job.id, "lease-lost");
-      else log.warn({ err: error, jobId: run.job.id }, "could not renew a lease; will try again");
+      if (isLostLease(error)) lost(job.id);
+      else log.warn({ err: error, jobId: job.id }, "could not renew a lease; will try again");
     }
   }
 }
