@@ -234,7 +234,7 @@ export class Dispatcher {
   private launch(job: Job): void {
     this.running++;
     this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 0) + 1);
-    void this.options.executor.run(job, () => {
+    this.options.executor.run(job, () => {
       this.running--;
       this.runningByQueue.set(job.queue, (this.runningByQueue.get(job.queue) ?? 1) - 1);
       this.startBuffered();

@@ -11,6 +11,7 @@ import type { JsonValue } from "../domain/job.js";
  */
 export function toJsonResult(value: unknown): JsonValue {
   if (value === undefined) return null;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   const problem = findNonJson(value, "result", new Set());
   if (problem) throw new TypeError(`the handler's return value is not JSON: ${problem}`);
   // A copy, so a handler that keeps mutating its object cannot change the stored result afterwards.

@@ -50,10 +50,6 @@ export function successOutcome(value: unknown): Outcome {
   }
 }
 
-export function abortOutcome(reason: unknown): Outcome {
-  return { kind: reason instanceof RunAborted ? reason.kind : "cancelled" };
-}
-
 /** The one lease-guarded transition that records `outcome`, or null when there is nothing to write. */
 export function transitionFor(outcome: Outcome, lease: LeaseRef, now: () => number): Transition | null {
   switch (outcome.kind) {
