@@ -198,7 +198,7 @@ export class JobQueue implements JobQueueApi {
       for (const job of jobs) this.publisher.changed(job);
       return jobs;
     };
-    const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    const stop = this.pollSignal(request.waitMs, signal);
     const deps = { store: this.store, clock: this.clock, work: this.work };
     return claimWithWait(claimNow, request, deps, stop);
   }
@@ -255,6 +255,16 @@ export class JobQueue implements JobQueueApi {
   off(event: JobEventName, listener: JobListener): this {
     this.events.off(event, listener);
     return this;
+  }
+
+  /**
+   * What ends a long poll early: the caller's signal or the shutdown. A lease that does not wait is
+   * over before a shutdown could matter (checked on entry), so it skips AbortSignal.any, which ties a
+   * new signal to the long-lived closing one on every request.
+   */
+  private pollSignal(waitMs: number, signal?: AbortSignal): AbortSignal | undefined {
+    if (waitMs <= 0) return signal;
+    return signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
   }
 
   private announceCreated(job: Job): void {
