@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
+import type { BenchSystem } from "./adapter.js";
 import { parseRunnerOptions } from "./cli-options.js";
 import { measureHttpCreate } from "./http-create.js";
 import { describeMachine } from "./machine.js";
@@ -52,7 +53,7 @@ async function runWorkload(
       const figures = bySystem.get(system.id) as SystemFigures;
       if (figures.skipped || figures.error) continue;
       try {
-        const sample = await workload.runOnce(system, sizes);
+        const sample = await runWithOneRetry(workload, system, sizes);
         for (const [key, value] of Object.entries(sample)) {
           figures.samples[key] = [...(figures.samples[key] ?? []), value];
         }
@@ -64,6 +65,18 @@ async function runWorkload(
     }
   }
   return { workload, bySystem };
+}
+
+/** A failed run is tried once more (a server that did not start, a flaky moment); then it counts as failed. */
+async function runWithOneRetry(workload: Workload, system: BenchSystem, sizes: WorkloadSizes) {
+  try {
+    return await workload.runOnce(system, sizes);
+  } catch (error) {
+    log(
+      `${workload.id} ${system.id}: run failed, trying once more: ${(error as Error).message.split("\n")[0]}`,
+    );
+    return workload.runOnce(system, sizes);
+  }
 }
 
 function formatSample(sample: Record<string, number>): string {
