@@ -13,12 +13,20 @@ import { baselineCheckout, type Checkout, workingTree } from "./checkouts.js";
 import { closeConnections } from "./post-json.js";
 import {
   renderHttpSection,
+  type Sample,
   type Samples,
   WORKLOAD_IDS,
   type WorkloadId,
   writeHttpSection,
 } from "./report.js";
-import { batchCreates, leaseComplete, singleCreates, type WorkloadSettings } from "./workloads.js";
+import { processCpuMs } from "./server-cpu.js";
+import {
+  batchCreates,
+  leaseComplete,
+  singleCreates,
+  type Workload,
+  type WorkloadSettings,
+} from "./workloads.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,7 +53,7 @@ const settings: WorkloadSettings = {
 
 const selected = WORKLOAD_IDS.filter((id) => (flags.workloads ?? "").split(",").includes(id));
 
-const MEASURE: Record<WorkloadId, (base: string, s: WorkloadSettings) => Promise<number>> = {
+const WORKLOADS: Record<WorkloadId, Workload> = {
   single: singleCreates,
   batch: batchCreates,
   worker: leaseComplete,
@@ -53,15 +61,24 @@ const MEASURE: Record<WorkloadId, (base: string, s: WorkloadSettings) => Promise
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** One run of every workload against a fresh server of `checkout`. */
-async function runOnce(checkout: Checkout, into: Record<WorkloadId, number[]>): Promise<void> {
+/** One run of every selected workload against a fresh server of `checkout`. */
+async function runOnce(checkout: Checkout, into: Record<WorkloadId, Sample[]>): Promise<void> {
   const dir = makeTempDir("jobd-http");
   const server = await startJobdServe(dir, [], checkout.serveScript);
   try {
     for (const id of selected) {
-      const jobsPerSec = await MEASURE[id](server.url, settings);
-      into[id].push(jobsPerSec);
-      log(`  ${checkout.label} ${id}: ${Math.round(jobsPerSec)} jobs/s`);
+      const workload = WORKLOADS[id];
+      await workload.prepare?.(server.url, settings);
+      const cpuBefore = processCpuMs(server.child.pid);
+      const { jobs, seconds } = await workload.measure(server.url, settings);
+      const sample = {
+        jobsPerSec: jobs / seconds,
+        cpuUsPerJob: ((processCpuMs(server.child.pid) - cpuBefore) * 1000) / jobs,
+      };
+      into[id].push(sample);
+      log(
+        `  ${checkout.label} ${id}: ${Math.round(sample.jobsPerSec)} jobs/s, server CPU ${sample.cpuUsPerJob.toFixed(1)} µs/job`,
+      );
     }
   } finally {
     await server.stop();
@@ -76,7 +93,7 @@ try {
   for (let run = 1; run <= runs; run++) {
     log(`run ${run}/${runs} (load average ${os.loadavg()[0]?.toFixed(1)})`);
     for (const checkout of checkouts)
-      await runOnce(checkout, samples.get(checkout.label) as Record<WorkloadId, number[]>);
+      await runOnce(checkout, samples.get(checkout.label) as Record<WorkloadId, Sample[]>);
   }
 } finally {
   closeConnections();
@@ -85,8 +102,8 @@ try {
 
 for (const [label, byId] of samples)
   log(
-    `${label}: ${WORKLOAD_IDS.map((id) => `${id} ${Math.round(spread(byId[id]).median)}`).join(", ")} jobs/s`,
+    `${label}: ${selected.map((id) => `${id} ${Math.round(spread(byId[id].map((x) => x.jobsPerSec)).median)}`).join(", ")} jobs/s`,
   );
-const section = renderHttpSection(samples, settings, machine, os.loadavg()[0] ?? 0, runs);
+const section = renderHttpSection(samples, selected, settings, machine, os.loadavg()[0] ?? 0, runs);
 if (flags["no-docs"]) process.stdout.write(`${section}\n`);
 else writeHttpSection(new URL("../../docs/benchmarks.md", import.meta.url).pathname, section);

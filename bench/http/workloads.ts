@@ -1,7 +1,9 @@
 /// <reference path="../compare/autocannon.d.ts" />
 /**
  * The three HTTP workloads against one running `jobd serve`: single creates and batch creates with
- * autocannon, and remote workers leasing and completing jobs (lease → complete round trips).
+ * autocannon, and remote workers leasing and completing jobs (lease → complete round trips). Each
+ * reports the jobs it handled and the seconds it took; setup (storing the jobs the workers take) is
+ * a separate step, so the server's CPU can be read around the measured part alone.
  */
 import autocannon from "autocannon";
 import { postJson } from "./post-json.js";
@@ -18,12 +20,24 @@ export interface WorkloadSettings {
   workerJobs: number;
 }
 
+/** What one measurement did. */
+export interface Measured {
+  jobs: number;
+  seconds: number;
+}
+
+/** A workload: optional unmeasured setup, then the measured part. */
+export interface Workload {
+  prepare?(base: string, s: WorkloadSettings): Promise<void>;
+  measure(base: string, s: WorkloadSettings): Promise<Measured>;
+}
+
 const singleBody = JSON.stringify({ type: "bench", payload: { n: 1 } });
 const batchBody = (size: number) =>
   JSON.stringify({ jobs: Array.from({ length: size }, (_, n) => ({ type: "bench", payload: { n } })) });
 
-/** 2xx requests per second over one autocannon run; throws when the server answered any error. */
-async function requestsPerSec(url: string, body: string, connections: number, durationS: number) {
+/** 2xx answers over one autocannon run; throws when the server answered any error. */
+async function answered(url: string, body: string, connections: number, durationS: number) {
   const result = await autocannon({
     url,
     method: "POST",
@@ -34,24 +48,25 @@ async function requestsPerSec(url: string, body: string, connections: number, du
   });
   if (result.errors > 0 || result.non2xx > 0)
     throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return result.requests.total / durationS;
+  return result.requests.total;
 }
 
-/** Jobs/s created by `POST /api/jobs`, one job per request. */
-export function singleCreates(base: string, s: WorkloadSettings): Promise<number> {
-  return requestsPerSec(`${base}/api/jobs`, singleBody, s.singleConnections, s.durationS);
-}
+/** `POST /api/jobs`, one job per request. */
+export const singleCreates: Workload = {
+  async measure(base, s) {
+    const requests = await answered(`${base}/api/jobs`, singleBody, s.singleConnections, s.durationS);
+    return { jobs: requests, seconds: s.durationS };
+  },
+};
 
-/** Jobs/s created by `POST /api/jobs/batch`, `batchSize` jobs per request. */
-export async function batchCreates(base: string, s: WorkloadSettings): Promise<number> {
-  const perSec = await requestsPerSec(
-    `${base}/api/jobs/batch`,
-    batchBody(s.batchSize),
-    s.batchConnections,
-    s.durationS,
-  );
-  return perSec * s.batchSize;
-}
+/** `POST /api/jobs/batch`, `batchSize` jobs per request. */
+export const batchCreates: Workload = {
+  async measure(base, s) {
+    const body = batchBody(s.batchSize);
+    const requests = await answered(`${base}/api/jobs/batch`, body, s.batchConnections, s.durationS);
+    return { jobs: requests * s.batchSize, seconds: s.durationS };
+  },
+};
 
 interface LeasedJob {
   id: string;
@@ -59,35 +74,39 @@ interface LeasedJob {
 }
 
 /**
- * Stores `workerJobs` jobs of type `work`, then runs `workers` loops of lease (max_jobs) → complete
- * every leased job at once, until the time is up or nothing is left; jobs completed per second.
+ * `workers` loops of lease (max_jobs) → complete every leased job at once, until the time is up or
+ * nothing is left to lease; `workerJobs` jobs are stored first.
  */
-export async function leaseComplete(base: string, s: WorkloadSettings): Promise<number> {
-  const chunk = Array.from({ length: 1_000 }, (_, n) => ({ type: "work", payload: { n } }));
-  for (let stored = 0; stored < s.workerJobs; stored += chunk.length)
-    await postJson(`${base}/api/jobs/batch`, { jobs: chunk });
-  const start = performance.now();
-  const deadline = start + s.durationS * 1000;
-  let completed = 0;
-  const worker = async (workerId: string) => {
-    while (performance.now() < deadline) {
-      const { jobs } = await postJson<{ jobs: LeasedJob[] }>(`${base}/api/workers/lease`, {
-        worker_id: workerId,
-        max_jobs: s.maxJobs,
-      });
-      if (jobs.length === 0) return;
-      await Promise.all(
-        jobs.map((job) =>
-          postJson(`${base}/api/jobs/${job.id}/complete`, {
-            worker_id: workerId,
-            attempt: job.attempts,
-            result: null,
-          }),
-        ),
-      );
-      completed += jobs.length;
-    }
-  };
-  await Promise.all(Array.from({ length: s.workers }, (_, i) => worker(`bench-worker-${i}`)));
-  return completed / ((performance.now() - start) / 1000);
-}
+export const leaseComplete: Workload = {
+  async prepare(base, s) {
+    const chunk = Array.from({ length: 1_000 }, (_, n) => ({ type: "work", payload: { n } }));
+    for (let stored = 0; stored < s.workerJobs; stored += chunk.length)
+      await postJson(`${base}/api/jobs/batch`, { jobs: chunk });
+  },
+  async measure(base, s) {
+    const start = performance.now();
+    const deadline = start + s.durationS * 1000;
+    let completed = 0;
+    const worker = async (workerId: string) => {
+      while (performance.now() < deadline) {
+        const { jobs } = await postJson<{ jobs: LeasedJob[] }>(`${base}/api/workers/lease`, {
+          worker_id: workerId,
+          max_jobs: s.maxJobs,
+        });
+        if (jobs.length === 0) return;
+        await Promise.all(
+          jobs.map((job) =>
+            postJson(`${base}/api/jobs/${job.id}/complete`, {
+              worker_id: workerId,
+              attempt: job.attempts,
+              result: null,
+            }),
+          ),
+        );
+        completed += jobs.length;
+      }
+    };
+    await Promise.all(Array.from({ length: s.workers }, (_, i) => worker(`bench-worker-${i}`)));
+    return { jobs: completed, seconds: (performance.now() - start) / 1000 };
+  },
+};
