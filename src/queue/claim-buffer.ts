@@ -14,9 +14,9 @@
 import type { Job } from "../domain/job.js";
 
 /** A buffered job should start within about this long, at the handlers' recent pace. */
-export const PREFETCH_HORIZON_MS = 20;
+export const PREFETCH_HORIZON_MS = 10;
 /** The most jobs claimed ahead of the free slots, whatever the pace. */
-export const MAX_PREFETCH = 1_000;
+export const MAX_PREFETCH = 500;
 
 /** Claimed jobs waiting for a slot, and the prefetch depth the handlers' pace allows. */
 export class ClaimBuffer {
@@ -25,6 +25,9 @@ export class ClaimBuffer {
   private startsInWindow = 0;
   private startsInLastWindow = 0;
 
+  /** `now`: a monotonic clock in ms (tests pass their own). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Jobs waiting for a slot. */
   get size(): number {
     return this.jobs.size;
@@ -32,7 +35,7 @@ export class ClaimBuffer {
 
   /** How many jobs to hold beyond the free slots: the runs started in about the last horizon, capped. */
   get target(): number {
-    this.rollWindow(performance.now());
+    this.rollWindow(this.now());
     return Math.min(MAX_PREFETCH, Math.max(this.startsInLastWindow, this.startsInWindow));
   }
 
@@ -45,7 +48,7 @@ export class ClaimBuffer {
     const next = this.jobs.values().next();
     if (next.done) return undefined;
     this.jobs.delete(next.value.id);
-    this.rollWindow(performance.now());
+    this.rollWindow(this.now());
     this.startsInWindow++;
     return next.value;
   }
