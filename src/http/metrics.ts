@@ -57,15 +57,15 @@ function eventMetrics(registry: Registry, queue: JobQueueApi): () => void {
     registers: [registry],
   });
   const listeners = counted.map(([event, metric]) => {
-    const series = labelledSeries(metric);
+    const count = seriesPerJobKind((job) => metric.labels({ queue: job.queue, type: job.type }));
+    const runTime = seriesPerJobKind((job) =>
+      runSeconds.labels({ queue: job.queue, type: job.type, status: event }),
+    );
+    const timesRuns = event === "completed" || event === "failed";
     const listener = (job: Job) => {
-      series(job).inc();
-      if (job.startedAt === null || job.finishedAt === null || event === "created" || event === "retrying")
-        return;
-      runSeconds.observe(
-        { queue: job.queue, type: job.type, status: event },
-        (job.finishedAt - job.startedAt) / 1000,
-      );
+      count(job).inc();
+      if (timesRuns && job.startedAt !== null && job.finishedAt !== null)
+        runTime(job).observe((job.finishedAt - job.startedAt) / 1000);
     };
     queue.on(event, listener);
     return [event, listener] as const;
@@ -76,17 +76,17 @@ function eventMetrics(registry: Registry, queue: JobQueueApi): () => void {
 }
 
 /**
- * The counter's series for a job's queue and type, looked up once per pair: `inc(labels)` hashes
- * the labels on every call, which showed in the profile of a create.
+ * A metric's series for a job's queue and type, made once per pair and kept: `inc(labels)` and
+ * `observe(labels, v)` hash the labels on every call, which showed in the profile of a create.
  */
-function labelledSeries(metric: Counter<(typeof LABELS)[number]>): (job: Job) => { inc(): void } {
-  const byKey = new Map<string, { inc(): void }>();
+function seriesPerJobKind<Series>(make: (job: Job) => Series): (job: Job) => Series {
+  const byKind = new Map<string, Series>();
   return (job) => {
-    const key = `${job.queue}\u0000${job.type}`;
-    let series = byKey.get(key);
-    if (!series) {
-      series = metric.labels({ queue: job.queue, type: job.type });
-      byKey.set(key, series);
+    const kind = `${job.queue}\u0000${job.type}`;
+    let series = byKind.get(kind);
+    if (series === undefined) {
+      series = make(job);
+      byKind.set(kind, series);
     }
     return series;
   };
