@@ -142,6 +142,12 @@ export function releaseOnShutdown(job: Job, lease: LeaseRef, now: number): Job {
   return { ...release(job, now), status: "queued", attempts: Math.max(0, job.attempts - 1) };
 }
 
+/** A job may be deleted unless a worker is running it. */
+export function assertDeletable(job: Job): void {
+  if (job.status === "processing")
+    throw conflict(`job ${job.id} is processing; cancel it first, or wait until it finishes`);
+}
+
 export function cancel(job: Job, now: number): Job {
   if (job.status !== "queued" && job.status !== "processing")
     throw conflict(`job ${job.id} is ${job.status}; only queued or processing jobs can be cancelled`);

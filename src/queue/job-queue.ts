@@ -5,7 +5,7 @@
  */
 import pino, { type Logger } from "pino";
 import { type Clock, systemClock } from "../domain/clock.js";
-import { conflict, notFound } from "../domain/errors.js";
+import { notFound } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../domain/new-job.js";
 import * as transitions from "../domain/transitions.js";
@@ -177,10 +177,7 @@ export class JobQueue implements JobQueueApi {
   }
 
   async delete(id: string): Promise<void> {
-    const job = await this.get(id);
-    if (job.status === "processing")
-      throw conflict(`job ${id} is processing; cancel it first, or wait until it finishes`);
-    if (!(await this.store.delete(id))) throw notFound(id);
+    const job = await this.store.remove(id, transitions.assertDeletable);
     this.events.emit("deleted", job);
   }
 

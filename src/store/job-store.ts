@@ -114,6 +114,12 @@ export interface JobStore {
   nextRunAt(filter: Pick<JobFilter, "type" | "queue">): Promise<number | null>;
   /** Applies `transition` to the job atomically. Throws `not_found` if absent, or what the transition throws. */
   update(id: string, transition: Transition): Promise<Job>;
+  /**
+   * Deletes the job if `guard` accepts it (it throws to refuse, e.g. `conflict`), in one atomic step, so
+   * no other writer can change the job between the check and the delete. Returns the deleted job;
+   * throws `not_found` if absent.
+   */
+  remove(id: string, guard: (job: Job) => void): Promise<Job>;
   /** Applies `transition` to every job matching `filter`, in one atomic step; returns the changed jobs. */
   updateMany(filter: JobFilter, transition: OptionalTransition): Promise<Job[]>;
 

@@ -132,6 +132,17 @@ export abstract class IndexedJobStore implements JobStore {
     });
   }
 
+  remove(id: string, guard: (job: Job) => void): Promise<Job> {
+    return this.run((changes) => {
+      const current = this.index.peek(id);
+      if (!current) throw notFound(id);
+      guard(current);
+      this.index.remove(id);
+      changes.push({ op: "delete", id });
+      return copy(current);
+    });
+  }
+
   updateMany(filter: JobFilter, transition: OptionalTransition): Promise<Job[]> {
     return this.run((changes) => {
       // Every transition runs before anything is stored, so one that throws leaves all jobs unchanged.

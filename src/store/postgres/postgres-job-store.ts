@@ -154,6 +154,17 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
+  remove(id: string, guard: (job: Job) => void): Promise<Job> {
+    return inTransaction(this.#pool, async (client) => {
+      const { rows } = await client.query<JobRow>(this.#sql.selectByIds(" FOR UPDATE"), [[id]]);
+      if (!rows[0]) throw notFound(id);
+      const job = jobFromRow(rows[0]);
+      guard(job);
+      await client.query(this.#sql.deleteById(), [id]);
+      return job;
+    });
+  }
+
   updateMany(filter: JobFilter, transition: OptionalTransition): Promise<Job[]> {
     return inTransaction(this.#pool, async (client) => {
       const updated: Job[] = [];

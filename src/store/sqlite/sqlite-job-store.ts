@@ -159,6 +159,16 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
+  remove(id: string, guard: (job: Job) => void): Promise<Job> {
+    return this.#writeSingle(() => {
+      const job = this.#table.byId(id);
+      if (job === null) throw notFound(id);
+      guard(job);
+      this.#table.delete(id);
+      return job;
+    });
+  }
+
   updateMany(filter: JobFilter, transition: OptionalTransition): Promise<Job[]> {
     return this.#write(() => {
       const changed: Job[] = [];

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "vitest";
 import type { Job } from "../../../src/domain/job.js";
 import {
+  assertDeletable,
   cancel,
   complete,
   expireLease,
@@ -155,6 +156,27 @@ export function transitionTests(ctx: StoreContext): void {
 
     test("an unknown id is not_found", async () => {
       await expect(ctx.store.update(makeJob().id, (j) => cancel(j, T0))).rejects.toMatchObject({
+        code: "not_found",
+      });
+    });
+  });
+
+  describe("remove", () => {
+    test("deletes a job its guard accepts and returns it; the key is free again", async () => {
+      const job = makeJob({ idempotencyKey: "remove-me" });
+      await ctx.store.create(job);
+      expect(await ctx.store.remove(job.id, assertDeletable)).toEqual(job);
+      expect(await ctx.store.get(job.id)).toBeNull();
+      expect((await ctx.store.create(makeJob({ idempotencyKey: "remove-me" }))).created).toBe(true);
+    });
+
+    test("a job the guard refuses stays exactly as it was", async () => {
+      const job = await leased();
+      await expectRefused(job.id, () => ctx.store.remove(job.id, assertDeletable));
+    });
+
+    test("an unknown id is not_found", async () => {
+      await expect(ctx.store.remove(makeJob().id, assertDeletable)).rejects.toMatchObject({
         code: "not_found",
       });
     });
