@@ -39,6 +39,17 @@ export class ClaimBuffer {
     return Math.min(MAX_PREFETCH, Math.max(this.startsInLastWindow, this.startsInWindow));
   }
 
+  /**
+   * How many jobs to claim now, with `free` slots that the buffer could not fill: enough for those slots
+   * and the prefetch target — but nothing while no slot waits and the buffer is still over half full, so
+   * claims come in batches (fewer, larger commits) instead of one small top-up per freed slot.
+   */
+  claimSize(free: number): number {
+    const target = this.target;
+    if (free <= 0 && this.jobs.size > target / 2) return 0;
+    return Math.max(0, free + target - this.jobs.size);
+  }
+
   add(job: Job): void {
     this.jobs.set(job.id, job);
   }

@@ -185,7 +185,7 @@ export class Dispatcher {
     this.startBuffered();
     const prefetch = this.limits.size === 0;
     const slices = prefetch
-      ? [{ limit: concurrency - this.running + this.buffer.target - this.buffer.size }]
+      ? [{ limit: this.buffer.claimSize(concurrency - this.running) }]
       : planClaims({
           free: concurrency - this.running,
           limits: this.limits,
@@ -204,6 +204,7 @@ export class Dispatcher {
         types: registry.types(),
         queues: slice.queues,
       };
+      this.options.executor.writeOutcomes(); // the same commit as the claim
       const jobs = await store.claim(request);
       for (const job of jobs) {
         this.buffer.add(job);
