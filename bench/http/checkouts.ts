@@ -1,7 +1,7 @@
 /**
- * The jobd builds a bench run compares: this working tree, and optionally a baseline commit extracted
- * with `git archive` into a temp directory (its node_modules linked to this tree's), so before and
- * after run side by side in one invocation, under the same machine load.
+ * The jobd builds a bench run compares: this working tree, or commits extracted with `git archive`
+ * into temp directories (their node_modules linked to this tree's), so before and after run side by
+ * side in one invocation, under the same machine load.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -24,8 +24,8 @@ export function workingTree(): Checkout {
   return { label: "this tree", serveScript: path.join(ROOT, SERVE_SCRIPT), dispose() {} };
 }
 
-/** `rev` (any git revision) extracted to a temp directory. */
-export function baselineCheckout(rev: string): Checkout {
+/** `rev` (any git revision) extracted to a temp directory; `role` names it in the report. */
+export function checkoutOf(rev: string, role: string): Checkout {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
   const commit = git("rev-parse", "--short", rev);
   const dir = makeTempDir(`jobd-baseline-${commit}`);
@@ -40,7 +40,7 @@ export function baselineCheckout(rev: string): Checkout {
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   return {
-    label: `${commit} (baseline)`,
+    label: `${commit} (${role})`,
     serveScript: path.join(dir, SERVE_SCRIPT),
     dispose: () => removeTempDir(dir),
   };

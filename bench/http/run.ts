@@ -1,7 +1,8 @@
 /**
  * `npm run bench:http`: HTTP throughput of `jobd serve --backend sqlite` (synchronous=FULL) with
  * autocannon and remote workers on 127.0.0.1 — single creates, batch creates, lease → complete —
- * the median of N runs. `--baseline <rev>` measures that commit side by side with this tree.
+ * the median of N runs. `--baseline <rev>` measures that commit side by side with this tree (or with
+ * `--after <rev>`, another commit: others' uncommitted work then stays out of the comparison).
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -9,7 +10,7 @@ import { startJobdServe } from "../compare/jobd-serve-process.js";
 import { describeMachine } from "../compare/machine.js";
 import { spread } from "../compare/stats.js";
 import { makeTempDir, removeTempDir } from "../compare/temp-dir.js";
-import { baselineCheckout, type Checkout, workingTree } from "./checkouts.js";
+import { type Checkout, checkoutOf, workingTree } from "./checkouts.js";
 import { closeConnections } from "./post-json.js";
 import {
   renderHttpSection,
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "3" },
     duration: { type: "string", default: "10" },
     baseline: { type: "string" },
+    after: { type: "string" },
     workers: { type: "string", default: "4" },
     "max-jobs": { type: "string", default: "10" },
     workloads: { type: "string", default: WORKLOAD_IDS.join(",") },
@@ -87,7 +89,10 @@ async function runOnce(checkout: Checkout, into: Record<WorkloadId, Sample[]>): 
 }
 
 const machine = describeMachine();
-const checkouts = [...(flags.baseline ? [baselineCheckout(flags.baseline)] : []), workingTree()];
+const checkouts = [
+  ...(flags.baseline ? [checkoutOf(flags.baseline, "baseline")] : []),
+  flags.after ? checkoutOf(flags.after, "after") : workingTree(),
+];
 const samples: Samples = new Map(checkouts.map((c) => [c.label, { single: [], batch: [], worker: [] }]));
 try {
   for (let run = 1; run <= runs; run++) {
