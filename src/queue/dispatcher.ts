@@ -1,7 +1,9 @@
 /**
  * Runs due jobs with the in-process handlers: claims only the types this server has handlers for (as
  * worker `local:<server instance id>`), in the store's claim order (highest priority first), up to the
- * free slots of `concurrency` (and of the optional per-queue limits) in one claim call.
+ * free slots of `concurrency` (and of the optional per-queue limits) in one claim call — plus, without
+ * per-queue limits, a prefetch sized by the handlers' pace (claim-buffer.ts), so one commit feeds many
+ * runs. A freed slot goes at once to the next claimed job; `concurrency` always counts handlers.
  *
  * No busy polling: the dispatcher wakes when a job is queued (WorkSignal: in this process, or another
  * server's work announced by the store's notifications), when a run finishes (a slot is free), and by
