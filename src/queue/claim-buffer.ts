@@ -9,7 +9,8 @@
  * as without prefetch), so a buffered job waits about PREFETCH_HORIZON_MS, not behind slow runs.
  *
  * A buffered job is `processing`, leased to this server like a running one (the lease keeper renews it),
- * but its handler has not started: a graceful shutdown releases it uncounted.
+ * but its handler has not started: a graceful shutdown releases it uncounted, and so does the
+ * dispatcher when it has waited MAX_BUFFER_WAIT_MS (handlers that slowed down after it was claimed).
  */
 import type { Job } from "../domain/job.js";
 
@@ -17,6 +18,11 @@ import type { Job } from "../domain/job.js";
 export const PREFETCH_HORIZON_MS = 10;
 /** The most jobs claimed ahead of the free slots, whatever the pace. */
 export const MAX_PREFETCH = 500;
+/**
+ * A claimed job still waiting this long after its claim is given back (the handlers slowed down since
+ * it was claimed): its wait counts toward its `timeout_ms` and keeps it from other workers.
+ */
+export const MAX_BUFFER_WAIT_MS = 100;
 
 /** Claimed jobs waiting for a slot, and the prefetch depth the handlers' pace allows. */
 export class ClaimBuffer {
@@ -67,6 +73,22 @@ export class ClaimBuffer {
   /** Removes job `id` (cancelled or taken away before it started); true if it was here. */
   drop(id: string): boolean {
     return this.jobs.delete(id);
+  }
+
+  /** The job claimed first among those waiting. */
+  oldest(): Job | undefined {
+    return this.jobs.values().next().value;
+  }
+
+  /** Removes and returns the jobs claimed (`startedAt`) at or before `time`, oldest first. */
+  takeClaimedBefore(time: number): Job[] {
+    const stale: Job[] = [];
+    for (const job of this.jobs.values()) {
+      if ((job.startedAt ?? 0) > time) break;
+      stale.push(job);
+    }
+    for (const job of stale) this.jobs.delete(job.id);
+    return stale;
   }
 
   /** Every buffered job, removed (shutdown). */

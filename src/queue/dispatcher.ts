@@ -15,7 +15,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Job } from "../domain/job.js";
 import { releaseOnShutdown } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
-import { ClaimBuffer } from "./claim-buffer.js";
+import { ClaimBuffer, MAX_BUFFER_WAIT_MS } from "./claim-buffer.js";
 import { type ClaimSlice, planClaims } from "./claim-plan.js";
 import { DueTimer } from "./due-timer.js";
 import { type Executor, isLostLease } from "./executor.js";
@@ -59,6 +59,10 @@ export class Dispatcher {
   private running = 0;
   /** Claimed jobs not started yet (prefetch; see claim-buffer.ts). */
   private readonly buffer = new ClaimBuffer();
+  /** Fires when the oldest buffered job has waited MAX_BUFFER_WAIT_MS. */
+  private readonly staleTimer: DueTimer;
+  /** Buffered jobs being given back. */
+  private releasing: Promise<unknown> = Promise.resolve();
   private unsubscribe: () => void = () => {};
   private pollTimer: NodeJS.Timeout | undefined;
   private wakeScheduled = false;
@@ -69,6 +73,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.timer = new DueTimer(options.clock, () => this.wake());
+    this.staleTimer = new DueTimer(options.clock, () => this.releaseStale());
     this.limits = new Map(Object.entries(options.queueConcurrency));
   }
 
@@ -93,10 +98,11 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.state = "stopped";
     this.timer.clear();
+    this.staleTimer.clear();
     this.unsubscribe();
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.pumping;
-    await Promise.all(this.buffer.takeAll().map((job) => this.release(job)));
+    await Promise.all([this.releasing, ...this.buffer.takeAll().map((job) => this.release(job))]);
   }
 
   /** Forgets a claimed job that has not started (cancelled or taken away); true if it was buffered. */
@@ -213,6 +219,7 @@ export class Dispatcher {
         this.options.publisher.changed(job);
       }
       this.startBuffered();
+      this.armStaleTimer();
       if (jobs.length < limit) short = true;
     }
     if (short && this.state === "running") await this.armForNextDue(slices);
@@ -243,6 +250,19 @@ export class Dispatcher {
       this.startBuffered();
       this.wake();
     });
+  }
+
+  /** Gives back the buffered jobs that waited too long (the handlers slowed down since their claim). */
+  private releaseStale(): void {
+    const stale = this.buffer.takeClaimedBefore(this.options.clock.now() - MAX_BUFFER_WAIT_MS);
+    this.releasing = Promise.all([this.releasing, ...stale.map((job) => this.release(job))]);
+    this.armStaleTimer();
+  }
+
+  private armStaleTimer(): void {
+    const oldest = this.buffer.oldest();
+    if (oldest && this.state === "running")
+      this.staleTimer.armAt((oldest.startedAt ?? this.options.clock.now()) + MAX_BUFFER_WAIT_MS);
   }
 
   /** Puts a buffered job back, uncounted; a job already taken away (cancelled, expired) is left alone. */

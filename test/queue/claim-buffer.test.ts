@@ -46,4 +46,16 @@ describe("ClaimBuffer", () => {
     expect(buffer.size).toBe(0);
     expect(buffer.take()).toBeUndefined();
   });
+
+  test("gives up the jobs claimed before a time, oldest first", () => {
+    const buffer = new ClaimBuffer(() => 0);
+    for (const [id, startedAt] of [
+      ["a", 10],
+      ["b", 20],
+      ["c", 30],
+    ] as const)
+      buffer.add({ id, startedAt } as Job);
+    expect(buffer.takeClaimedBefore(20).map((j) => j.id)).toEqual(["a", "b"]);
+    expect(buffer.oldest()?.id).toBe("c");
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { JsonValue } from "../../src/domain/job.js";
+import { MAX_BUFFER_WAIT_MS } from "../../src/queue/claim-buffer.js";
 import type { JobQueue } from "../../src/queue/job-queue.js";
 import { deferred, startEngine } from "./engine-fixture.js";
 
@@ -95,5 +96,27 @@ describe("claim prefetch", () => {
     expect(left.every((job) => job.status === "queued" && job.attempts === 0 && job.workerId === null)).toBe(
       true,
     );
+  });
+
+  test("claimed jobs that wait too long (the handlers slowed down) go back to queued, uncounted", async () => {
+    const { queue, gate, ran, ids } = await blockedAfterFastRuns();
+    expect(await processing(queue)).toBeGreaterThan(2);
+    await expect
+      .poll(() => processing(queue), { interval: MAX_BUFFER_WAIT_MS / 4, timeout: 10 * MAX_BUFFER_WAIT_MS })
+      .toBe(2); // only the two running; the slow pace claims nothing ahead again
+    const waiting = await Promise.all(
+      ids
+        .slice(FAST)
+        .filter((id) => !ran.has(id))
+        .map((id) => queue.get(id)),
+    );
+    expect(waiting.every((job) => job.status === "queued" && job.attempts === 0)).toBe(true);
+    const rest = new Promise<void>((resolve) => {
+      let completed = 0;
+      queue.on("completed", () => ++completed === BLOCKING && resolve());
+    });
+    gate.resolve();
+    await rest;
+    expect(ran.size).toBe(FAST + BLOCKING);
   });
 });
