@@ -13,12 +13,11 @@
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import type { Job } from "../domain/job.js";
-import { releaseOnShutdown } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
-import { ClaimBuffer, MAX_BUFFER_WAIT_MS } from "./claim-buffer.js";
 import { type ClaimSlice, planClaims } from "./claim-plan.js";
+import { ClaimedAhead } from "./claimed-ahead.js";
 import { DueTimer } from "./due-timer.js";
-import { type Executor, isLostLease } from "./executor.js";
+import type { Executor } from "./executor.js";
 import type { HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
 import type { WorkHint, WorkSignal } from "./work-signal.js";
@@ -57,12 +56,8 @@ export class Dispatcher {
   private readonly knownQueues = new Set<string>();
   private readonly runningByQueue = new Map<string, number>();
   private running = 0;
-  /** Claimed jobs not started yet (prefetch; see claim-buffer.ts). */
-  private readonly buffer = new ClaimBuffer();
-  /** Fires when the oldest buffered job has waited MAX_BUFFER_WAIT_MS. */
-  private readonly staleTimer: DueTimer;
-  /** Buffered jobs being given back. */
-  private releasing: Promise<unknown> = Promise.resolve();
+  /** Claimed jobs not started yet (prefetch; see claimed-ahead.ts). */
+  private readonly buffer: ClaimedAhead;
   private unsubscribe: () => void = () => {};
   private pollTimer: NodeJS.Timeout | undefined;
   private wakeScheduled = false;
@@ -73,7 +68,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.timer = new DueTimer(options.clock, () => this.wake());
-    this.staleTimer = new DueTimer(options.clock, () => this.releaseStale());
+    this.buffer = new ClaimedAhead(options);
     this.limits = new Map(Object.entries(options.queueConcurrency));
   }
 
@@ -98,11 +93,10 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.state = "stopped";
     this.timer.clear();
-    this.staleTimer.clear();
     this.unsubscribe();
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.pumping;
-    await Promise.all([this.releasing, ...this.buffer.takeAll().map((job) => this.release(job))]);
+    await this.buffer.releaseAll();
   }
 
   /** Forgets a claimed job that has not started (cancelled or taken away); true if it was buffered. */
@@ -214,12 +208,9 @@ export class Dispatcher {
       };
       this.options.executor.writeOutcomes(); // the same commit as the claim
       const jobs = await store.claim(request);
-      for (const job of jobs) {
-        this.buffer.add(job);
-        this.options.publisher.changed(job);
-      }
+      this.buffer.add(jobs);
+      for (const job of jobs) this.options.publisher.changed(job);
       this.startBuffered();
-      this.armStaleTimer();
       if (jobs.length < limit) short = true;
     }
     if (short && this.state === "running") await this.armForNextDue(slices);
@@ -250,30 +241,6 @@ export class Dispatcher {
       this.startBuffered();
       this.wake();
     });
-  }
-
-  /** Gives back the buffered jobs that waited too long (the handlers slowed down since their claim). */
-  private releaseStale(): void {
-    const stale = this.buffer.takeClaimedBefore(this.options.clock.now() - MAX_BUFFER_WAIT_MS);
-    this.releasing = Promise.all([this.releasing, ...stale.map((job) => this.release(job))]);
-    this.armStaleTimer();
-  }
-
-  private armStaleTimer(): void {
-    const oldest = this.buffer.oldest();
-    if (oldest && this.state === "running")
-      this.staleTimer.armAt((oldest.startedAt ?? this.options.clock.now()) + MAX_BUFFER_WAIT_MS);
-  }
-
-  /** Puts a buffered job back, uncounted; a job already taken away (cancelled, expired) is left alone. */
-  private async release(job: Job): Promise<void> {
-    const { store, clock, publisher, log } = this.options;
-    const lease = { workerId: job.workerId ?? "", attempt: job.attempts };
-    try {
-      publisher.changed(await store.update(job.id, (j) => releaseOnShutdown(j, lease, clock.now())));
-    } catch (error) {
-      if (!isLostLease(error)) log.warn({ err: error, jobId: job.id }, "could not release a claimed job");
-    }
   }
 
   /** With per-queue limits, "every other queue" needs the queue names: the stored ones to begin with. */
