@@ -1,23 +1,7 @@
 /** The dispatcher: order, delays, concurrency limits, and what it leaves to remote workers. */
 import { describe, expect, test } from "vitest";
-import type { Job } from "../../src/domain/job.js";
 import type { JobHandler } from "../../src/queue/handlers.js";
-import { deferred, settled, startEngine } from "./engine-fixture.js";
-
-/** Resolves after `count` completed events. */
-function completions(queue: Awaited<ReturnType<typeof startEngine>>["queue"], count: number) {
-  return new Promise<Job[]>((resolve) => {
-    const done: Job[] = [];
-    const listener = (job: Job) => {
-      done.push(job);
-      if (done.length === count) {
-        queue.off("completed", listener);
-        resolve(done);
-      }
-    };
-    queue.on("completed", listener);
-  });
-}
+import { completions, deferred, settled, startEngine } from "./engine-fixture.js";
 
 describe("dispatcher", () => {
   test("runs the highest priority first, then the earliest run_at, then the oldest", async () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { HandlerRegistry } from "../../src/queue/handlers.js";
 import { JobQueue } from "../../src/queue/job-queue.js";
 import { openPersistentStore, PERSISTENT_BACKENDS } from "../recovery/persistent-stores.js";
-import { deferred } from "./engine-fixture.js";
+import { completions, deferred } from "./engine-fixture.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -73,10 +73,7 @@ describe.each(PERSISTENT_BACKENDS)("asynchronous completion on %s", (backend) =>
         },
       }),
     });
-    const all = new Promise<void>((resolve) => {
-      let completed = 0;
-      queue.on("completed", () => ++completed === jobs && resolve());
-    });
+    const all = completions(queue, jobs);
     await queue.enqueueMany(Array.from({ length: jobs }, () => ({ type: "work" })));
     const commitsBefore = (store as { commits?: number }).commits;
     await queue.start();

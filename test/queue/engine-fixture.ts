@@ -71,6 +71,21 @@ export async function settled(queue: JobQueue, id: string, statuses = ["complete
   });
 }
 
+/** Resolves after `count` completed events, with their jobs. */
+export function completions(queue: JobQueue, count: number): Promise<Job[]> {
+  return new Promise<Job[]>((resolve) => {
+    const done: Job[] = [];
+    const listener = (job: Job) => {
+      done.push(job);
+      if (done.length === count) {
+        queue.off("completed", listener);
+        resolve(done);
+      }
+    };
+    queue.on("completed", listener);
+  });
+}
+
 /** A promise with its resolve function, for handlers that wait for the test. */
 export function deferred<T = void>() {
   let resolve!: (value: T) => void;

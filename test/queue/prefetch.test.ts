@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { JsonValue } from "../../src/domain/job.js";
 import { MAX_BUFFER_WAIT_MS } from "../../src/queue/claim-buffer.js";
 import type { JobQueue } from "../../src/queue/job-queue.js";
-import { deferred, startEngine } from "./engine-fixture.js";
+import { completions, deferred, startEngine } from "./engine-fixture.js";
 
 const FAST = 400;
 const BLOCKING = 200;
@@ -57,10 +57,7 @@ describe("claim prefetch", () => {
     expect(queue.running).toBe(2);
     expect(await processing(queue)).toBeGreaterThan(2); // claimed ahead, waiting for a slot
     expect(ran.size).toBe(FAST + 2);
-    const all = new Promise<void>((resolve) => {
-      let completed = 0;
-      queue.on("completed", () => ++completed === BLOCKING && resolve());
-    });
+    const all = completions(queue, BLOCKING);
     gate.resolve();
     await all;
     expect(ran.size).toBe(FAST + BLOCKING);
@@ -74,10 +71,7 @@ describe("claim prefetch", () => {
     const victim = ids.slice(FAST).find((id) => !ran.has(id)) as string;
     expect((await queue.get(victim)).status).toBe("processing");
     await queue.cancel(victim);
-    const rest = new Promise<void>((resolve) => {
-      let completed = 0;
-      queue.on("completed", () => ++completed === BLOCKING - 1 && resolve());
-    });
+    const rest = completions(queue, BLOCKING - 1);
     gate.resolve();
     await rest;
     expect(ran.has(victim)).toBe(false);
@@ -111,10 +105,7 @@ describe("claim prefetch", () => {
         .map((id) => queue.get(id)),
     );
     expect(waiting.every((job) => job.status === "queued" && job.attempts === 0)).toBe(true);
-    const rest = new Promise<void>((resolve) => {
-      let completed = 0;
-      queue.on("completed", () => ++completed === BLOCKING && resolve());
-    });
+    const rest = completions(queue, BLOCKING);
     gate.resolve();
     await rest;
     expect(ran.size).toBe(FAST + BLOCKING);
