@@ -4,7 +4,9 @@
  * `<!-- http:end -->` in docs/benchmarks.md (appended when the markers are missing); nothing else in
  * the file is touched.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { MachineInfo } from "../compare/machine.js";
 import { spread } from "../compare/stats.js";
 import type { WorkloadSettings } from "./workloads.js";
@@ -22,6 +24,7 @@ export type Samples = Map<string, Record<WorkloadId, Sample[]>>;
 export const WORKLOAD_IDS = ["single", "batch", "worker"] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
+const BIOME = fileURLToPath(new URL("../../node_modules/.bin/biome", import.meta.url));
 const START = "<!-- http:start -->";
 const END = "<!-- http:end -->";
 
@@ -73,10 +76,11 @@ export function renderHttpSection(
   ].join("\n");
 }
 
-/** Replaces the generated HTTP section of `file` (or appends it with its markers). */
+/** Replaces the generated HTTP section of `file` (or appends it with its markers), tables aligned by Biome. */
 export function writeHttpSection(file: string, body: string): void {
   const text = fs.readFileSync(file, "utf8");
-  const block = `${START}\n${body}\n${END}`;
+  const aligned = execFileSync(BIOME, ["format", "--stdin-file-path=http-section.md"], { input: body });
+  const block = `${START}\n${aligned.toString().trimEnd()}\n${END}`;
   const from = text.indexOf(START);
   const to = text.indexOf(END);
   const next =
