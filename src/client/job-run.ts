@@ -1,11 +1,12 @@
 /**
- * One leased job in a remote worker: run the handler, heartbeat every third of the lease (carrying the
- * latest progress), abort the handler's signal when a heartbeat is refused (cancelled, lease lost), and
- * report the outcome exactly once — retrying while the server is unreachable (a restart), for as long
+ * One leased job in a remote worker: run the handler while the worker's shared `Heartbeats` renews the
+ * lease (carrying the latest progress), abort the handler's signal when a heartbeat is refused
+ * (cancelled, lease lost), free the handler's slot as soon as it returns, and report the outcome once — retrying while the server is unreachable (a restart), for as long
  * as the lease may still be valid, because the lease survives the server's restart.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { isJobdClientError, isRetryable } from "./errors.js";
+import type { Beating, Heartbeats } from "./heartbeats.js";
 import type { JobdClient, RemoteJob } from "./jobd-client.js";
 import type { WorkerSettings, WorkHandler } from "./worker.js";
 
@@ -14,17 +15,25 @@ const MAX_ERROR_LENGTH = 65_536;
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
+/** What a leased job shares with its worker. */
+export interface JobRunHooks {
+  heartbeats: Heartbeats;
+  /** Called once the handler has returned or thrown, before the outcome is reported. */
+  handlerDone: () => void;
+}
+
 /** Runs one leased job to its reported outcome; never throws (problems go to `onError`). */
 export function runLeasedJob(
   client: JobdClient,
   job: RemoteJob,
   handler: WorkHandler,
   settings: WorkerSettings,
+  hooks: JobRunHooks,
 ): Promise<void> {
-  return new LeasedJob(client, job, settings).run(handler);
+  return new LeasedJob(client, job, settings).run(handler, hooks);
 }
 
-class LeasedJob {
+class LeasedJob implements Beating {
   private readonly lease: { worker_id: string; attempt: number };
   /** Aborted when a heartbeat is refused: the handler's `signal`. */
   private readonly lost = new AbortController();
@@ -32,6 +41,7 @@ class LeasedJob {
   private progress: number | undefined;
   private sentProgress: number | undefined;
   private beating = false;
+  lastBeatAt = Date.now();
 
   constructor(
     private readonly client: JobdClient,
@@ -42,13 +52,11 @@ class LeasedJob {
     this.leaseEnds = job.lease_expires_at ? Date.parse(job.lease_expires_at) : Date.now() + settings.leaseMs;
   }
 
-  async run(handler: WorkHandler): Promise<void> {
-    const timer = setInterval(
-      () => void this.heartbeat(),
-      Math.max(250, Math.floor(this.settings.leaseMs / 3)),
-    );
+  async run(handler: WorkHandler, hooks: JobRunHooks): Promise<void> {
+    hooks.heartbeats.add(this);
     const outcome = await this.runHandler(handler);
-    clearInterval(timer);
+    hooks.heartbeats.delete(this);
+    hooks.handlerDone();
     if (this.lost.signal.aborted) {
       this.settings.onError(this.lost.signal.reason, this.job); // the server moved on: reporting gets 409
       return;
@@ -66,9 +74,10 @@ class LeasedJob {
   }
 
   /** Extends the lease, carrying progress when it changed; a refusal (409 and the like) aborts the run. */
-  private async heartbeat(): Promise<void> {
+  async heartbeat(): Promise<void> {
     if (this.beating || this.lost.signal.aborted) return;
     this.beating = true;
+    this.lastBeatAt = Date.now();
     const progress = this.progress !== this.sentProgress ? this.progress : undefined;
     try {
       const updated = await this.client.heartbeat(this.job.id, {

@@ -1,13 +1,16 @@
 /**
- * `JobdClient.work()`: a remote worker. It long-polls `lease` for as many jobs as it has free slots,
- * runs each with `runLeasedJob` (heartbeats, complete/fail), and on `stop()` stops leasing and waits
- * for the jobs in flight. Unreachable or not-yet-ready servers (a restart) are retried with backoff;
+ * `JobdClient.work()`: a remote worker. One lease request at a time long-polls for as many jobs as
+ * there are free handler slots (at most 100), and every job starts the moment its answer arrives
+ * (`runLeasedJob`: heartbeats, complete/fail). A slot frees when its handler returns, so the next lease
+ * goes out while the finished jobs' `complete` calls are still on their way: the server commits them
+ * and the lease together. On `stop()` it stops leasing and waits for the jobs in flight to report. Unreachable or not-yet-ready servers (a restart) are retried with backoff;
  * errors that retrying cannot fix (a wrong token, a bad type name) stop the worker.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isJobdClientError } from "./errors.js";
+import { Heartbeats } from "./heartbeats.js";
 import { runLeasedJob } from "./job-run.js";
 import type { JobdClient, RemoteJob } from "./jobd-client.js";
 
@@ -24,7 +27,7 @@ export interface WorkContext {
 export type WorkHandler<T = unknown> = (payload: unknown, ctx: WorkContext) => T | Promise<T>;
 
 export interface WorkOptions {
-  /** Jobs run at once; default 1. */
+  /** Handlers run at once; default 1. */
   concurrency?: number;
   /** Lease length asked for; heartbeats run every third of it. Default 30,000 ms. */
   leaseMs?: number;
@@ -51,6 +54,8 @@ export interface WorkerSettings {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/** The server's `max_jobs` maximum. */
+const MAX_LEASE_JOBS = 100;
 
 export class Worker {
   readonly workerId: string;
@@ -58,7 +63,10 @@ export class Worker {
   readonly stopped: Promise<void>;
   private readonly settings: WorkerSettings;
   private readonly stopping = new AbortController();
-  private readonly running = new Set<Promise<void>>();
+  /** Leased jobs not yet reported (handler running, or its outcome on its way). */
+  private readonly held = new Set<Promise<void>>();
+  private readonly slots: Slots;
+  private readonly heartbeats: Heartbeats;
 
   constructor(
     private readonly client: JobdClient,
@@ -76,14 +84,16 @@ export class Worker {
         options.onError ?? ((error) => console.error(`jobd worker: ${(error as Error)?.message ?? error}`)),
     };
     this.workerId = this.settings.workerId;
+    this.slots = new Slots(this.settings.concurrency);
+    this.heartbeats = new Heartbeats(Math.max(250, Math.floor(this.settings.leaseMs / 3)));
     if (options.signal?.aborted) this.stopping.abort();
     options.signal?.addEventListener("abort", () => this.stopping.abort(), { once: true });
     this.stopped = this.leaseLoop();
   }
 
-  /** How many jobs are running now. */
+  /** How many leased jobs the worker holds now (running, or reporting their outcome). */
   get active(): number {
-    return this.running.size;
+    return this.held.size;
   }
 
   /** Stops leasing, lets running jobs finish and report, then resolves. Safe to call twice. */
@@ -95,11 +105,12 @@ export class Worker {
   private async leaseLoop(): Promise<void> {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
-      if (this.running.size >= this.settings.concurrency) await Promise.race(this.running);
+      await this.slots.whenFree();
+      if (this.stopping.signal.aborted) break;
       try {
-        const jobs = await this.leaseSome();
+        const jobs = await this.leaseSome(Math.min(MAX_LEASE_JOBS, this.slots.free));
         failures = 0;
-        for (const job of jobs) this.track(runLeasedJob(this.client, job, this.handler, this.settings));
+        for (const job of jobs) this.start(job);
       } catch (error) {
         if (this.stopping.signal.aborted) break;
         this.settings.onError(error);
@@ -107,17 +118,17 @@ export class Worker {
         await this.pause(Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures++));
       }
     }
-    await Promise.all(this.running);
+    await Promise.all(this.held);
   }
 
-  private leaseSome(): Promise<RemoteJob[]> {
-    const { workerId, concurrency, leaseMs, waitMs, queues } = this.settings;
+  private leaseSome(maxJobs: number): Promise<RemoteJob[]> {
+    const { workerId, leaseMs, waitMs, queues } = this.settings;
     return this.client.lease(
       {
         worker_id: workerId,
         types: this.types,
         ...(queues && { queues }),
-        max_jobs: Math.min(100, concurrency - this.running.size),
+        max_jobs: maxJobs,
         lease_ms: leaseMs,
         wait_ms: waitMs,
       },
@@ -125,12 +136,46 @@ export class Worker {
     );
   }
 
-  private track(run: Promise<void>): void {
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+  private start(job: RemoteJob): void {
+    this.slots.take();
+    const hooks = { heartbeats: this.heartbeats, handlerDone: () => this.slots.release() };
+    const run = runLeasedJob(this.client, job, this.handler, this.settings, hooks);
+    this.held.add(run);
+    void run.finally(() => this.held.delete(run));
   }
 
   private async pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+  }
+}
+
+/** The handler slots of one worker: how many are free, and a wait for one to free up. */
+class Slots {
+  private used = 0;
+  private freed: (() => void) | undefined;
+
+  constructor(private readonly size: number) {}
+
+  get free(): number {
+    return this.size - this.used;
+  }
+
+  take(): void {
+    this.used++;
+  }
+
+  release(): void {
+    this.used--;
+    this.freed?.();
+    this.freed = undefined;
+  }
+
+  /**
+   * Resolves once a slot is free (at once if one is). After a wait it resolves a turn later, so the
+   * slots of every handler that ended in the same turn go into one lease request.
+   */
+  whenFree(): Promise<void> {
+    if (this.free > 0) return Promise.resolve();
+    return new Promise((resolve) => (this.freed = () => setImmediate(resolve)));
   }
 }
