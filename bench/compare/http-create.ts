@@ -18,7 +18,12 @@ const batchBody = JSON.stringify({
 });
 
 /** Requests/s of 201 answers over one autocannon run; throws when the server answered errors. */
-async function created(url: string, body: string, connections: number, durationS: number): Promise<number> {
+export async function created(
+  url: string,
+  body: string,
+  connections: number,
+  durationS: number,
+): Promise<number> {
   const result = await autocannon({
     url,
     method: "POST",

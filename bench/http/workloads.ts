@@ -1,11 +1,11 @@
 /// <reference path="../compare/autocannon.d.ts" />
 /**
- * The three HTTP workloads against one running `jobd serve`: single creates and batch creates with
- * autocannon, and remote workers leasing and completing jobs (lease → complete round trips). Each
- * reports the jobs it handled and the seconds it took; setup (storing the jobs the workers take) is
- * a separate step, so the server's CPU can be read around the measured part alone.
+ * The three HTTP workloads against one running `jobd serve`: single and batch creates with autocannon
+ * (bench/compare's `created`), and remote workers leasing and completing jobs (lease → complete round
+ * trips). Each reports the jobs it handled and the seconds it took; setup (storing the jobs the
+ * workers take) is a separate step, so the server's CPU can be read around the measured part alone.
  */
-import autocannon from "autocannon";
+import { created } from "../compare/http-create.js";
 import { postJson } from "./post-json.js";
 
 /** Knobs of one measurement round. */
@@ -36,35 +36,26 @@ const singleBody = JSON.stringify({ type: "bench", payload: { n: 1 } });
 const batchBody = (size: number) =>
   JSON.stringify({ jobs: Array.from({ length: size }, (_, n) => ({ type: "bench", payload: { n } })) });
 
-/** 2xx answers over one autocannon run; throws when the server answered any error. */
-async function answered(url: string, body: string, connections: number, durationS: number) {
-  const result = await autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-    connections,
-    duration: durationS,
-  });
-  if (result.errors > 0 || result.non2xx > 0)
-    throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return result.requests.total;
-}
-
-/** `POST /api/jobs`, one job per request. */
+/** `POST /api/jobs`, one job per request; a second of it first warms the server up (JIT, lazy setup). */
 export const singleCreates: Workload = {
+  async prepare(base, s) {
+    await created(`${base}/api/jobs`, singleBody, s.singleConnections, 1);
+  },
   async measure(base, s) {
-    const requests = await answered(`${base}/api/jobs`, singleBody, s.singleConnections, s.durationS);
-    return { jobs: requests, seconds: s.durationS };
+    const perSec = await created(`${base}/api/jobs`, singleBody, s.singleConnections, s.durationS);
+    return { jobs: perSec * s.durationS, seconds: s.durationS };
   },
 };
 
-/** `POST /api/jobs/batch`, `batchSize` jobs per request. */
+/** `POST /api/jobs/batch`, `batchSize` jobs per request, after one unmeasured batch. */
 export const batchCreates: Workload = {
+  async prepare(base, s) {
+    await postJson(`${base}/api/jobs/batch`, JSON.parse(batchBody(s.batchSize)));
+  },
   async measure(base, s) {
     const body = batchBody(s.batchSize);
-    const requests = await answered(`${base}/api/jobs/batch`, body, s.batchConnections, s.durationS);
-    return { jobs: requests * s.batchSize, seconds: s.durationS };
+    const perSec = await created(`${base}/api/jobs/batch`, body, s.batchConnections, s.durationS);
+    return { jobs: perSec * s.durationS * s.batchSize, seconds: s.durationS };
   },
 };
 
