@@ -12,7 +12,8 @@ import { resolvePersistenceConfig } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { complete } from "../../src/domain/transitions.js";
 import { openStore } from "../../src/store/create-store.js";
-import { JobTable } from "../../src/store/sqlite/job-table.js";
+import { jobToRow } from "../../src/store/sqlite/job-row.js";
+import { INSERT_SQL } from "../../src/store/sqlite/job-sql.js";
 import { migrate } from "../../src/store/sqlite/migrate.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { DB_FILE } from "../../src/store/sqlite/open-database.js";
@@ -25,6 +26,24 @@ const open = (dataDir: string, sync?: "full" | "normal") => SqliteJobStore.open(
 /** A second, read-only connection to the store's database: what another process would see. */
 const reader = (dataDir: string) => new Database(join(dataDir, DB_FILE), { readonly: true });
 const mode = (path: string) => statSync(path).mode & 0o777;
+
+/** Stores jobs with plain INSERTs, as an older jobd's schema (its triggers, if any) would count them. */
+function insertRaw(db: Database.Database, jobs: readonly Job[]): void {
+  const insert = db.prepare(INSERT_SQL);
+  for (const job of jobs) insert.run(jobToRow(job));
+}
+
+/** `job_counts` (its non-zero rows) agrees with counting the stored jobs. */
+function expectCountsMatchRows(dataDir: string): void {
+  const db = reader(dataDir);
+  const order = "ORDER BY status, queue";
+  const kept = db.prepare(`SELECT status, queue, n FROM job_counts WHERE n > 0 ${order}`).all();
+  const counted = db
+    .prepare(`SELECT status, queue, count(*) AS n FROM jobs GROUP BY status, queue ${order}`)
+    .all();
+  db.close();
+  expect(kept).toEqual(counted);
+}
 
 runJobStoreConformance("sqlite", async () => {
   const dataDir = tempDir("sqlite");
@@ -108,8 +127,7 @@ describe("SqliteJobStore files", () => {
     const db = new Database(join(dir, DB_FILE));
     migrate(db, MIGRATIONS.slice(0, 1));
     const jobs = makeJobs(30, (i) => ({ status: i % 3 === 0 ? "failed" : "queued", queue: `q${i % 2}` }));
-    const table = new JobTable(db);
-    for (const job of jobs) table.insert(job);
+    insertRaw(db, jobs);
     db.close();
     const store = open(dir);
     expect((await store.counts()).counts).toMatchObject({ queued: 20, failed: 10 });
@@ -117,6 +135,27 @@ describe("SqliteJobStore files", () => {
     await store.create(makeJob({ queue: "q0" }));
     expect((await store.counts()).queues.q0?.queued).toBe(11);
     await store.close();
+  });
+
+  test("a version-2 database (counts kept by triggers) is migrated to counts kept by the store, unchanged", async () => {
+    const dir = tempDir("sqlite");
+    const db = new Database(join(dir, DB_FILE));
+    migrate(db, MIGRATIONS.slice(0, 2));
+    insertRaw(
+      db,
+      makeJobs(30, (i) => ({ status: i % 3 === 0 ? "failed" : "queued", queue: `q${i % 2}` })),
+    );
+    db.prepare("UPDATE jobs SET status = 'cancelled' WHERE rowid <= 4 AND status = 'queued'").run();
+    db.prepare("DELETE FROM jobs WHERE rowid = 30").run();
+    db.close();
+    const store = open(dir);
+    expect((await store.counts()).counts).toMatchObject({ queued: 17, failed: 10, cancelled: 2 });
+    await store.create(makeJob({ queue: "q0" }));
+    await store.close();
+    const after = reader(dir);
+    expect(after.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'").pluck().get()).toBe(0);
+    after.close();
+    expectCountsMatchRows(dir);
   });
 
   test("a closed store refuses reads and writes with unavailable", async () => {
@@ -183,7 +222,42 @@ describe("SqliteJobStore group commit", () => {
     ]);
     expect(store.commits - before).toBe(1);
     expect((await store.list()).map((job) => job.id)).toEqual([a.id]);
+    expect((await store.counts()).counts).toMatchObject({ queued: 1, completed: 0 });
     await store.close();
+    expectCountsMatchRows(dir);
+  });
+
+  test("the count changes of a write rolled back mid-way are dropped; the rest of its group's are kept", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    await store.createMany(
+      makeJobs(6, (i) => ({ queue: `q${i % 2}`, status: i < 4 ? "queued" : "completed" })),
+    );
+    let seen = 0;
+    const cancelHalfThenFail = (job: Job) => {
+      if (++seen === 3) throw new Error("third job refused");
+      return { ...job, status: "cancelled" as const, finishedAt: T0 };
+    };
+    const outcomes = await Promise.allSettled([
+      store.updateMany({ status: ["queued"] }, cancelHalfThenFail), // two moved to cancelled, then undone
+      store.claim({ workerId: "w", now: T0 + 1, limit: 2, leaseMs: 1000 }),
+      store.create(makeJob({ queue: "q2" })),
+      store.cleanup(T0 + 1),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect((await store.counts()).counts).toMatchObject({
+      queued: 3,
+      processing: 2,
+      cancelled: 0,
+      completed: 0,
+    });
+    await store.close();
+    expectCountsMatchRows(dir);
   });
 
   test("a batch goes in multi-row chunks, still all or none: a stored id in chunk 11 stores nothing", async () => {

@@ -13,10 +13,14 @@
  * not yet run are refused without running, so none can slip into autocommit mode, and the COMMIT's
  * failure refuses the rest: nothing of the group is acknowledged.
  *
+ * Each write's changes to the job counts (count-deltas.ts) are taken back with it when it fails, and
+ * the group's sum is written just before its COMMIT, inside the transaction.
+ *
  * Writes that arrive while a commit blocks the thread wait in the kernel and the event loop's queues;
  * they are all picked up in the next turn and form the next group.
  */
 import type { Database, Transaction } from "better-sqlite3";
+import type { CountDeltas } from "./count-deltas.js";
 
 interface QueuedWrite {
   run: () => unknown;
@@ -29,16 +33,23 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Batches one connection's writes into one transaction per event-loop turn. */
 export class GroupCommit {
   readonly #db: Database;
+  readonly #counts: CountDeltas;
   readonly #runGroup: Transaction<(group: QueuedWrite[]) => Outcome[]>;
   readonly #inSavepoint: Transaction<(run: () => unknown) => unknown>;
   #queue: QueuedWrite[] = [];
   #scheduled = false;
   #commits = 0;
 
-  constructor(db: Database) {
+  /** `counts` collects the job-count changes of the writes; each group's are written before its COMMIT. */
+  constructor(db: Database, counts: CountDeltas) {
     this.#db = db;
+    this.#counts = counts;
     this.#inSavepoint = db.transaction((run: () => unknown) => run());
-    this.#runGroup = db.transaction((group: QueuedWrite[]) => group.map((write) => this.#attempt(write)));
+    this.#runGroup = db.transaction((group: QueuedWrite[]) => {
+      const outcomes = group.map((write) => this.#attempt(write));
+      if (db.inTransaction) counts.apply(); // else the COMMIT fails and refuses the whole group
+      return outcomes;
+    });
   }
 
   /** Transactions committed so far: with `synchronous=FULL`, the number of fsyncs of the WAL. */
@@ -67,6 +78,7 @@ export class GroupCommit {
       outcomes = this.#runGroup.immediate(group);
       this.#commits++;
     } catch (error) {
+      this.#counts.discard();
       for (const write of group) write.reject(error); // the COMMIT failed: nothing of the group is durable
       return;
     }
@@ -89,9 +101,11 @@ export class GroupCommit {
   #attempt(write: QueuedWrite): Outcome {
     if (!this.#db.inTransaction)
       return { ok: false, error: new Error("SQLite rolled back the transaction of this write's group") };
+    const mark = this.#counts.mark();
     try {
       return { ok: true, value: write.run() };
     } catch (error) {
+      this.#counts.rollbackTo(mark);
       return { ok: false, error };
     }
   }

@@ -35,9 +35,12 @@ export const UPSERT_SQL = `${INSERT_SQL} ON CONFLICT (id) DO UPDATE SET ${UPDATE
 export const SELECT_BY_ID_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE id = ?`;
 export const SELECT_BY_ROWID_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE rowid = ?`;
 export const SELECT_BY_KEY_SQL = `SELECT ${COLUMN_LIST} FROM jobs WHERE idempotency_key = ?`;
-export const DELETE_BY_ID_SQL = "DELETE FROM jobs WHERE id = ?";
-export const DELETE_FINISHED_SQL = `DELETE FROM jobs INDEXED BY jobs_finished
+export const SELECT_COUNTED_BY_ID_SQL = "SELECT status, queue FROM jobs WHERE id = ?";
+export const DELETE_BY_ID_SQL = "DELETE FROM jobs WHERE id = ? RETURNING status, queue";
+const FINISHED_BEFORE = `FROM jobs INDEXED BY jobs_finished
   WHERE status IN ('completed', 'failed', 'cancelled') AND finished_at < ?`;
+export const DELETE_FINISHED_SQL = `DELETE ${FINISHED_BEFORE}`;
+export const FINISHED_COUNTS_SQL = `SELECT status, queue, count(*) AS n ${FINISHED_BEFORE} GROUP BY status, queue`;
 export const COUNT_BY_STATUS_AND_QUEUE_SQL = "SELECT status, queue, n FROM job_counts WHERE n > 0";
 
 /** `UPDATE` of just these columns (values in order, then the id of the row). */

@@ -1,11 +1,13 @@
 /**
  * Synchronous reads and writes of the `jobs` table, in `Job`s. It knows SQL, not job rules: the store
- * decides what to write, inside which transaction. Every statement is prepared once and cached.
+ * decides what to write, inside which transaction. Every statement is prepared once and cached. Each
+ * write records, once it has succeeded, how it changed the job counts (`counts`, count-deltas.ts).
  */
 import type { Database } from "better-sqlite3";
 import { conflict } from "../../domain/errors.js";
 import type { Job, JobStatus } from "../../domain/job.js";
 import type { ClaimRequest, JobFilter, QueryParams } from "../job-store.js";
+import { CountDeltas } from "./count-deltas.js";
 import { changedColumns, type JobRow, jobToRow, rowToJob } from "./job-row.js";
 import {
   COUNT_BY_STATUS_AND_QUEUE_SQL,
@@ -13,6 +15,7 @@ import {
   countSql,
   DELETE_BY_ID_SQL,
   DELETE_FINISHED_SQL,
+  FINISHED_COUNTS_SQL,
   INSERT_CHUNK,
   INSERT_SQL,
   insertRowsSql,
@@ -21,6 +24,7 @@ import {
   SELECT_BY_ID_SQL,
   SELECT_BY_KEY_SQL,
   SELECT_BY_ROWID_SQL,
+  SELECT_COUNTED_BY_ID_SQL,
   type SqlWithParams,
   selectSql,
   UPSERT_SQL,
@@ -35,6 +39,9 @@ export interface StatusQueueCount {
   n: number;
 }
 
+/** The columns a job is counted by. */
+type Counted = Pick<Job, "status" | "queue">;
+
 /** The largest power of two up to INSERT_CHUNK that fits in `remaining`: few statement shapes. */
 function chunkSize(remaining: number): number {
   let size = INSERT_CHUNK;
@@ -44,20 +51,23 @@ function chunkSize(remaining: number): number {
 
 /** The `jobs` table of one connection, read and written in `Job`s. */
 export class JobTable {
+  /** The count changes of the writes not yet committed; GroupCommit applies them at COMMIT. */
+  readonly counts: CountDeltas;
   readonly #statements: StatementCache;
 
   constructor(db: Database) {
     this.#statements = new StatementCache(db);
+    this.counts = new CountDeltas(db);
   }
 
   insert(job: Job): void {
     this.#writeRow(INSERT_SQL, job);
+    this.counts.add(job.status, job.queue, 1);
   }
 
   /**
    * Inserts `jobs` with multi-row INSERTs of up to INSERT_CHUNK rows. Inside a savepoint each statement
-   * journals the pages it touches (the job_counts triggers make every insert need a statement journal),
-   * so one statement per chunk instead of per row halves the CPU of a batch (measured).
+   * journals the pages it touches, so one statement per chunk instead of per row saves CPU (measured).
    */
   insertMany(jobs: readonly Job[]): void {
     for (let start = 0; start < jobs.length; ) {
@@ -68,11 +78,15 @@ export class JobTable {
       );
       start += size;
     }
+    for (const job of jobs) this.counts.add(job.status, job.queue, 1);
   }
 
   /** Inserts, or replaces the stored job with the same id. */
   upsert(job: Job): void {
+    const stored = this.#statements.get(SELECT_COUNTED_BY_ID_SQL).get(job.id) as Counted | undefined;
     this.#writeRow(UPSERT_SQL, job);
+    if (stored === undefined) this.counts.add(job.status, job.queue, 1);
+    else this.counts.move(stored, job);
   }
 
   byId(id: string): Job | null {
@@ -88,14 +102,21 @@ export class JobTable {
     const { columns, values } = changedColumns(previous, next);
     if (columns.length === 0) return;
     this.#guardUnique(next, () => this.#statements.get(updateSql(columns)).run(...values, previous.id));
+    this.counts.move(previous, next);
   }
 
   delete(id: string): boolean {
-    return this.#statements.get(DELETE_BY_ID_SQL).run(id).changes > 0;
+    const deleted = this.#statements.get(DELETE_BY_ID_SQL).get(id) as Counted | undefined;
+    if (deleted !== undefined) this.counts.add(deleted.status, deleted.queue, -1);
+    return deleted !== undefined;
   }
 
+  /** Counts what it will delete first (the same index range), so no row needs returning. */
   deleteFinishedBefore(olderThan: number): number {
-    return this.#statements.get(DELETE_FINISHED_SQL).run(olderThan).changes;
+    const groups = this.#statements.get(FINISHED_COUNTS_SQL).all(olderThan) as StatusQueueCount[];
+    const deleted = this.#statements.get(DELETE_FINISHED_SQL).run(olderThan).changes;
+    for (const { status, queue, n } of groups) this.counts.add(status, queue, -n);
+    return deleted;
   }
 
   /** Matching jobs, oldest first. */

@@ -77,7 +77,7 @@ export class SqliteJobStore implements JobStore {
   private constructor(db: Database, lock: DataDirLock, sync: SqliteSync) {
     this.durability = sync === "full" ? "power-loss" : "process-crash";
     this.#table = new JobTable(db);
-    this.#writes = new GroupCommit(db);
+    this.#writes = new GroupCommit(db, this.#table.counts);
     this.#close = () => {
       db.pragma("analysis_limit = 1000");
       db.pragma("optimize"); // keeps the planner's statistics fresh, as SQLite recommends at close
