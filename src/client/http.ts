@@ -1,14 +1,19 @@
 /**
  * One HTTP call to jobd: JSON in and out, the bearer token, query strings with comma lists, and every
- * failure turned into a `JobdClientError` carrying the server's error code.
+ * failure turned into a `JobdClientError` carrying the server's error code. JSON calls go through the
+ * transport's `Requester`; the event stream, which needs a streaming body, through its `fetch`.
  */
 import { codeFor, JobdClientError } from "./errors.js";
+import type { RawResponse, Requester } from "./requester.js";
 
 /** Where and how to reach a jobd server. */
 export interface Transport {
   /** The server's base URL, without a trailing slash. */
   baseUrl: string;
   token: string | undefined;
+  /** Sends the JSON calls. */
+  request: Requester;
+  /** Opens the event stream. */
   fetch: typeof fetch;
 }
 
@@ -22,50 +27,69 @@ export interface RequestOptions {
 
 export type QueryValue = string | number | readonly string[] | undefined;
 
-/** Sends the request and returns the raw response when it is a success; throws `JobdClientError` otherwise. */
+/** Sends a JSON call and returns the parsed answer (undefined for 204); throws `JobdClientError` otherwise. */
+export async function requestJson<T>(
+  transport: Transport,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  let response: RawResponse;
+  try {
+    response = await transport.request({
+      method,
+      url: urlOf(transport, path, options),
+      headers: headersOf(transport, options),
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    throw unreachable(transport, error, options);
+  }
+  if (response.status < 200 || response.status > 299) throw errorFrom(response);
+  return (response.status === 204 || response.text === "" ? undefined : JSON.parse(response.text)) as T;
+}
+
+/** Sends a request with fetch and returns the streaming response when it is a success (the event stream). */
 export async function send(
   transport: Transport,
   method: string,
   path: string,
   options: RequestOptions = {},
 ): Promise<Response> {
-  const url = `${transport.baseUrl}${path}${queryString(options.query)}`;
-  const headers: Record<string, string> = { ...options.headers };
-  if (transport.token) headers.authorization = `Bearer ${transport.token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
-    response = await transport.fetch(url, {
+    response = await transport.fetch(urlOf(transport, path, options), {
       method,
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      headers: headersOf(transport, options),
       signal: options.signal ?? null,
     });
   } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new JobdClientError(
-      "unavailable",
-      `cannot reach jobd at ${transport.baseUrl}: ${reason(error)}`,
-      0,
-      {
-        cause: error,
-      },
-    );
+    throw unreachable(transport, error, options);
   }
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const text = await response.text().catch(() => "");
+    throw errorFrom({ status: response.status, statusText: response.statusText, text });
+  }
   return response;
 }
 
-/** `send` for JSON answers: returns the parsed body (undefined for 204). */
-export async function requestJson<T>(
-  transport: Transport,
-  method: string,
-  path: string,
-  options?: RequestOptions,
-): Promise<T> {
-  const response = await send(transport, method, path, options);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+function urlOf(transport: Transport, path: string, options: RequestOptions): string {
+  return `${transport.baseUrl}${path}${queryString(options.query)}`;
+}
+
+function headersOf(transport: Transport, options: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (transport.token) headers.authorization = `Bearer ${transport.token}`;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  return headers;
+}
+
+/** No answer: the caller's abort as it is, anything else as `unavailable` (transient). */
+function unreachable(transport: Transport, error: unknown, options: RequestOptions): unknown {
+  if (options.signal?.aborted) return error;
+  const message = `cannot reach jobd at ${transport.baseUrl}: ${reason(error)}`;
+  return new JobdClientError("unavailable", message, 0, { cause: error });
 }
 
 function queryString(query: Record<string, QueryValue> | undefined): string {
@@ -79,11 +103,10 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
   return text ? `?${text}` : "";
 }
 
-async function errorFrom(response: Response): Promise<JobdClientError> {
-  const text = await response.text().catch(() => "");
+function errorFrom(response: RawResponse): JobdClientError {
   let body: { error?: { code?: unknown; message?: unknown } } | undefined;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(response.text);
   } catch {
     body = undefined; // not jobd's JSON (a proxy's page, say): fall back on the status
   }
@@ -95,8 +118,9 @@ async function errorFrom(response: Response): Promise<JobdClientError> {
   return new JobdClientError(code, message, response.status);
 }
 
-/** The useful part of a fetch failure: undici wraps the socket error (ECONNREFUSED…) in `cause`. */
+/** The useful part of a failure: node:http's socket error code (ECONNREFUSED…), or the one fetch wraps in `cause`. */
 function reason(error: unknown): string {
+  const own = (error as { code?: string })?.code;
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return own ?? cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

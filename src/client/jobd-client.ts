@@ -24,6 +24,7 @@ import type {
 } from "../schemas/api.js";
 import type { CreateJobBody, JobSchema } from "../schemas/job.js";
 import { type QueryValue, requestJson, send, type Transport } from "./http.js";
+import { fetchRequester, nodeRequester } from "./requester.js";
 import { readEventStream } from "./sse.js";
 import { Worker, type WorkHandler, type WorkOptions } from "./worker.js";
 
@@ -35,7 +36,10 @@ export interface JobdClientOptions {
   url: string;
   /** The server's `--api-token`, sent as `Authorization: Bearer …`. */
   token?: string;
-  /** Defaults to the global `fetch` (Node 20+). */
+  /**
+   * Sends every call through this fetch when given. By default JSON calls go over node:http with
+   * keep-alive connections (cheaper per call) and the event stream over the global `fetch`.
+   */
   fetch?: typeof fetch;
 }
 
@@ -64,6 +68,7 @@ export class JobdClient {
     this.transport = {
       baseUrl: options.url.replace(/\/+$/, ""),
       token: options.token,
+      request: options.fetch ? fetchRequester(options.fetch) : nodeRequester(),
       fetch: options.fetch ?? globalThis.fetch,
     };
   }

@@ -25,13 +25,20 @@ function producerFor(client: JobdClient): Producer {
   };
 }
 
-/** A fetch that reports each accepted `complete` call. */
-function countingFetch(onCompleted: () => void): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    if (response.ok && String(input).endsWith("/complete")) onCompleted();
-    return response;
-  };
+/** A client that reports each accepted `complete` call (keeping the default node:http transport). */
+class CountingClient extends JobdClient {
+  constructor(
+    url: string,
+    private readonly onCompleted: () => void,
+  ) {
+    super({ url });
+  }
+
+  override async complete(...args: Parameters<JobdClient["complete"]>): ReturnType<JobdClient["complete"]> {
+    const job = await super.complete(...args);
+    this.onCompleted();
+    return job;
+  }
 }
 
 /** jobd serve on SQLite FULL, driven over HTTP. */
@@ -53,7 +60,7 @@ export const jobdHttp: BenchSystem = {
   },
   openProducer: async (ref) => producerFor(new JobdClient({ url: String(ref.url) })),
   startWorker: async (ref, options) => {
-    const client = new JobdClient({ url: String(ref.url), fetch: countingFetch(options.onCompleted) });
+    const client = new CountingClient(String(ref.url), options.onCompleted);
     const worker = client.work(
       BENCH_JOB_TYPE,
       async () => {
