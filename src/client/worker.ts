@@ -13,6 +13,7 @@ import { isJobdClientError } from "./errors.js";
 import { Heartbeats } from "./heartbeats.js";
 import { runLeasedJob } from "./job-run.js";
 import type { JobdClient, RemoteJob } from "./jobd-client.js";
+import { Slots } from "./slots.js";
 
 /** What a handler gets besides the payload. */
 export interface WorkContext {
@@ -138,44 +139,16 @@ export class Worker {
 
   private start(job: RemoteJob): void {
     this.slots.take();
-    const hooks = { heartbeats: this.heartbeats, handlerDone: () => this.slots.release() };
+    const hooks = { heartbeats: this.heartbeats, handlerDone: () => this.slots.handlerDone() };
     const run = runLeasedJob(this.client, job, this.handler, this.settings, hooks);
     this.held.add(run);
-    void run.finally(() => this.held.delete(run));
+    void run.finally(() => {
+      this.held.delete(run);
+      this.slots.reported();
+    });
   }
 
   private async pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-  }
-}
-
-/** The handler slots of one worker: how many are free, and a wait for one to free up. */
-class Slots {
-  private used = 0;
-  private freed: (() => void) | undefined;
-
-  constructor(private readonly size: number) {}
-
-  get free(): number {
-    return this.size - this.used;
-  }
-
-  take(): void {
-    this.used++;
-  }
-
-  release(): void {
-    this.used--;
-    this.freed?.();
-    this.freed = undefined;
-  }
-
-  /**
-   * Resolves once a slot is free (at once if one is). After a wait it resolves a turn later, so the
-   * slots of every handler that ended in the same turn go into one lease request.
-   */
-  whenFree(): Promise<void> {
-    if (this.free > 0) return Promise.resolve();
-    return new Promise((resolve) => (this.freed = () => setImmediate(resolve)));
   }
 }
