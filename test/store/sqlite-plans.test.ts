@@ -12,6 +12,7 @@ import {
   claimSql,
   countSql,
   DELETE_FINISHED_SQL,
+  FINISHED_COUNTS_SQL,
   nextRunSql,
   pageSql,
   SELECT_BY_ID_SQL,
@@ -46,6 +47,7 @@ const EXPECTED: ReadonlyArray<[string, SqlWithParams, string]> = [
   ["counts", { sql: COUNT_BY_STATUS_AND_QUEUE_SQL, params: [] }, "job_counts"],
   ["expired leases", selectSql({ leaseExpiresBefore: T0 }), "jobs_lease"],
   ["retention cleanup", { sql: DELETE_FINISHED_SQL, params: [T0] }, "jobs_finished"],
+  ["retention cleanup's counts", { sql: FINISHED_COUNTS_SQL, params: [T0] }, "jobs_finished"],
   ["pending", selectSql({ status: ["queued", "processing"] }), "jobs_status"],
 ];
 

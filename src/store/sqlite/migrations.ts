@@ -7,7 +7,7 @@
  *   checks `run_at`, `type` and `queue` from the index alone.
  * - `jobs_next_run` (partial, queued only): `nextRunAt` reads the earliest matching `run_at`.
  * - `jobs_lease` (partial, processing only): the reaper's expired-lease scan.
- * - `jobs_finished` (partial, finished only): retention `cleanup`.
+ * - `jobs_finished` (partial, finished only — migration 4): retention `cleanup`.
  * - `jobs_history`, `jobs_status_history`, `jobs_type_history`, `jobs_queue_history`: history pages
  *   (created_at desc, id desc) unfiltered or filtered, and their totals.
  * - `jobs_idempotency_key`: a stored job's key is unique.
@@ -21,6 +21,12 @@
  * Migration 3 drops those triggers: the store keeps `job_counts` itself (count-deltas.ts), one UPSERT
  * per touched (status, queue) just before each group's COMMIT, in the same transaction. The counts stay
  * exact; each write saves its trigger (measured: a batched create 49 → 17 µs per row with raw SQL).
+ *
+ * Migration 4 rebuilds `jobs_finished` with the predicate `finished_at IS NOT NULL` (set exactly when a
+ * job is finished). SQLite evaluates a partial index's predicate for every write that touches its
+ * columns, and `status IN ('completed', 'failed', 'cancelled')` cost each claim+complete ~4 µs of
+ * ~16 µs of SQL (measured with raw SQL, 20k jobs); the IS NOT NULL test costs ~0.3 µs. Cleanup's
+ * `finished_at < ?` implies it, so cleanup still walks the index, and still checks the status.
  */
 
 /** One schema step; `version` is what `user_version` becomes once `sql` has run. */
@@ -106,6 +112,14 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TRIGGER jobs_counted_insert;
       DROP TRIGGER jobs_counted_delete;
       DROP TRIGGER jobs_counted_update;
+    `,
+  },
+  {
+    version: 4,
+    description: "jobs_finished partial on finished_at IS NOT NULL, cheaper to keep than a status IN list",
+    sql: `
+      DROP INDEX jobs_finished;
+      CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
     `,
   },
 ];
