@@ -48,7 +48,8 @@ function configure(db: Database.Database, sync: SqliteSync): void {
   db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.pragma("busy_timeout = 5000");
-  // Each write that fires the job_counts triggers keeps a statement journal; in a temp file that
-  // doubled the CPU of a create (measured). Sorts stay bounded by LIMITs or by the rows returned.
+  // A statement inside a savepoint (a batch's multi-row inserts, updateMany's updates) keeps a
+  // statement journal; in a temp file that doubled the CPU of a create (measured). Sorts stay bounded
+  // by LIMITs or by the rows returned.
   db.pragma("temp_store = MEMORY");
 }
