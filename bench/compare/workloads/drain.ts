@@ -2,11 +2,11 @@
  * W3: N jobs already stored; a worker process (modules loaded, idle) is told to start. Timed from the
  * start command: first pickup, and jobs/s to the last completion. Starting includes opening the store.
  */
-import { WorkerLink } from "../worker-link.js";
 import {
   awaitDrain,
   COMPLETED_SHARE,
   fillStore,
+  spawnWorker,
   WORKER_CONCURRENCY,
   type Workload,
   withFreshStore,
@@ -29,13 +29,7 @@ export const drainWorkload: Workload = {
     withFreshStore(system, async (ref) => {
       const jobs = sizes.drainJobs;
       await fillStore(system, ref, jobs);
-      const worker = new WorkerLink({
-        systemId: system.id,
-        ref,
-        target: jobs,
-        concurrency: WORKER_CONCURRENCY,
-        autostart: false,
-      });
+      const worker = spawnWorker(system, ref, jobs, false);
       try {
         await worker.waitFor("ready");
         const startedAt = performance.now();

@@ -3,11 +3,11 @@
  * from the fork: the first job running, and all of them drained. Process start includes Node and tsx
  * loading the adapter and the library, so the time from "modules loaded" to the first job is shown too.
  */
-import { WorkerLink } from "../worker-link.js";
 import {
   awaitDrain,
   COMPLETED_SHARE,
   fillStore,
+  spawnWorker,
   WORKER_CONCURRENCY,
   type Workload,
   withFreshStore,
@@ -32,13 +32,7 @@ export const recoveryWorkload: Workload = {
     withFreshStore(system, async (ref) => {
       const jobs = sizes.recoveryJobs;
       await fillStore(system, ref, jobs);
-      const worker = new WorkerLink({
-        systemId: system.id,
-        ref,
-        target: jobs,
-        concurrency: WORKER_CONCURRENCY,
-        autostart: true,
-      });
+      const worker = spawnWorker(system, ref, jobs, true);
       try {
         const loadedAt = await worker.waitFor("ready");
         const firstAt = await worker.waitFor("first");

@@ -3,10 +3,10 @@
  * beforehand. Jobs/s is N over first enqueue → last completion.
  */
 import { makePayloads } from "../adapter.js";
-import { WorkerLink } from "../worker-link.js";
 import {
   awaitDrain,
   COMPLETED_SHARE,
+  spawnWorker,
   WORKER_CONCURRENCY,
   type Workload,
   withFreshStore,
@@ -29,13 +29,7 @@ export const throughputWorkload: Workload = {
   runOnce: (system, sizes) =>
     withFreshStore(system, async (ref) => {
       const jobs = sizes.throughputJobs;
-      const worker = new WorkerLink({
-        systemId: system.id,
-        ref,
-        target: jobs,
-        concurrency: WORKER_CONCURRENCY,
-        autostart: false,
-      });
+      const worker = spawnWorker(system, ref, jobs, false);
       try {
         await worker.waitFor("ready");
         await worker.command({ cmd: "start" }, "started");

@@ -1,6 +1,6 @@
 /** What a workload is: one measured run at a time, returning named figures, plus how to show them. */
 import { type BenchSystem, makePayloads, type StoreRef } from "../adapter.js";
-import type { WorkerLink } from "../worker-link.js";
+import { WorkerLink } from "../worker-link.js";
 
 /** One figure a workload reports. */
 export interface MetricSpec {
@@ -57,6 +57,16 @@ export async function withFreshStore<T>(
   } finally {
     await system.teardown(ref);
   }
+}
+
+/** Forks one worker process for `system` at WORKER_CONCURRENCY, done after `target` completions. */
+export function spawnWorker(
+  system: BenchSystem,
+  ref: StoreRef,
+  target: number,
+  autostart: boolean,
+): WorkerLink {
+  return new WorkerLink({ systemId: system.id, ref, target, concurrency: WORKER_CONCURRENCY, autostart });
 }
 
 /** Pre-fills a store with `count` jobs through the bulk API (untimed setup for W3/W4). */
