@@ -39,16 +39,25 @@ const EXPECTED: ReadonlyArray<[string, SqlWithParams, string]> = [
   ["get", { sql: SELECT_BY_ID_SQL, params: ["id"] }, "sqlite_autoindex_jobs_1"],
   ["idempotency key", { sql: SELECT_BY_KEY_SQL, params: ["k"] }, "jobs_idempotency_key"],
   ["history", pageSql(PAGE), "jobs_history"],
-  ["history by status", pageSql({ ...PAGE, status: ["failed"] }), "jobs_status_history"],
+  ["history of failed jobs", pageSql({ ...PAGE, status: ["failed"] }), "jobs_failed_history"],
+  ["history of cancelled jobs", pageSql({ ...PAGE, status: ["cancelled"] }), "jobs_cancelled_history"],
+  ["history of queued jobs", pageSql({ ...PAGE, status: ["queued"] }), "jobs_history"],
+  ["history of processing jobs", pageSql({ ...PAGE, status: ["processing"] }), "jobs_lease"],
+  ["history of completed jobs", pageSql({ ...PAGE, status: ["completed"] }), "jobs_history"],
   ["history by type", pageSql({ ...PAGE, type: ["a"] }), "jobs_type_history"],
   ["history by queue", pageSql({ ...PAGE, queue: ["q"] }), "jobs_queue_history"],
   ["history total by status and queue", countSql({ status: ["failed"], queue: ["q"] }), "job_counts"],
-  ["history total by type", countSql({ type: ["a"], status: ["failed"] }), "jobs_type_history"],
+  ["history total by type", countSql({ type: ["a"], status: ["completed"] }), "jobs_type_history"],
+  [
+    "history total of failed jobs by type",
+    countSql({ type: ["a"], status: ["failed"] }),
+    "jobs_failed_history",
+  ],
   ["counts", { sql: COUNT_BY_STATUS_AND_QUEUE_SQL, params: [] }, "job_counts"],
   ["expired leases", selectSql({ leaseExpiresBefore: T0 }), "jobs_lease"],
   ["retention cleanup", { sql: DELETE_FINISHED_SQL, params: [T0] }, "jobs_finished"],
   ["retention cleanup's counts", { sql: FINISHED_COUNTS_SQL, params: [T0] }, "jobs_finished"],
-  ["pending", selectSql({ status: ["queued", "processing"] }), "jobs_status"],
+  ["pending", selectSql({ status: ["queued", "processing"] }), "jobs_claim"],
 ];
 
 function plan(db: Database.Database, { sql, params }: SqlWithParams): string[] {

@@ -137,6 +137,30 @@ describe("SqliteJobStore files", () => {
     await store.close();
   });
 
+  test("a version-4 database is migrated: its failed and cancelled jobs are found by their new indexes", async () => {
+    const dir = tempDir("sqlite");
+    const db = new Database(join(dir, DB_FILE));
+    migrate(db, MIGRATIONS.slice(0, 4));
+    const jobs = makeJobs(30, (i) => ({
+      status: (["queued", "failed", "cancelled"] as const)[i % 3],
+      createdAt: T0 + i * 1000,
+    }));
+    insertRaw(db, jobs);
+    db.close();
+    const store = open(dir);
+    const failed = await store.query({ limit: 3, offset: 1, status: ["failed"] });
+    expect(failed.jobs.map((job) => job.id)).toEqual([jobs[25], jobs[22], jobs[19]].map((job) => job?.id));
+    const cancelled = await store.query({ limit: 50, offset: 0, status: ["cancelled"] });
+    expect(cancelled.jobs).toHaveLength(10);
+    expect(cancelled.jobs.every((job) => job.status === "cancelled")).toBe(true);
+    await store.close();
+    const after = reader(dir);
+    const indexes = after.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(["jobs_failed_history", "jobs_cancelled_history"]));
+    expect(indexes).not.toContain("jobs_status_history");
+    after.close();
+  });
+
   test("a version-2 database (counts kept by triggers) is migrated to counts kept by the store, unchanged", async () => {
     const dir = tempDir("sqlite");
     const db = new Database(join(dir, DB_FILE));

@@ -1,9 +1,10 @@
 /**
- * The SQL text of the jobs table's statements. Filters become `IN (?, …)` lists of bound values, so the
- * planner knows how many values each has (one value is an equality, which an index serves in order);
- * status literals appear only where a partial index must match them (`status = 'queued'`).
+ * The SQL text of the jobs table's statements. Type and queue filters become `IN (?, …)` lists of bound
+ * values, so the planner knows how many values each has (one value is an equality, which an index
+ * serves in order); statuses are literals, so that a partial index can match them (`status = 'queued'`).
  */
 
+import { JOB_STATUSES, type JobStatus } from "../../domain/job.js";
 import { JOB_COLUMNS } from "../job-columns.js";
 import type { ClaimRequest, JobFilter, QueryParams } from "../job-store.js";
 
@@ -61,28 +62,65 @@ function inLists(lists: ReadonlyArray<readonly [string, readonly unknown[] | und
 }
 
 /**
- * `FROM jobs … WHERE …` for a JobFilter (every job when it is empty). The expired-lease scan is pinned
- * to `jobs_lease`: without statistics the planner would prefer the status index, which holds every
- * processing job.
+ * ` AND (status = 'a' OR status = 'b')`. Statuses are written as literals, not bound values: a term
+ * that names a status lets the planner use the partial index whose predicate it matches (`jobs_claim`
+ * for queued, `jobs_lease` for processing, `jobs_failed_history`…). Only JOB_STATUSES can be written.
  */
-export function filterFrom(filter: JobFilter): SqlWithParams {
+function statusTerm(statuses: readonly JobStatus[] | undefined): string {
+  if (statuses === undefined) return "";
+  const known = JOB_STATUSES.filter((status) => statuses.includes(status));
+  if (known.length === 0) return " AND 0";
+  return ` AND (${known.map((status) => `status = '${status}'`).join(" OR ")})`;
+}
+
+/**
+ * The partial index that holds exactly the jobs of one status. Walking it beats the planner's choice,
+ * `jobs_history` (which orders for free), whose walk reads every row to check its status.
+ */
+const STATUS_INDEX: Partial<Record<JobStatus, string>> = {
+  queued: "jobs_claim",
+  processing: "jobs_lease",
+  failed: "jobs_failed_history",
+  cancelled: "jobs_cancelled_history",
+};
+
+/**
+ * `FROM jobs … WHERE …` for a JobFilter (every job when it is empty). A filter on one status walks that
+ * status's own index (STATUS_INDEX); the expired-lease scan walks `jobs_lease` in expiry order. A `page`
+ * of queued jobs walks `jobs_history` instead: a backlog can be millions, and sorting them all for one
+ * page costs more than finding them newest first, where new queued jobs sit.
+ */
+export function filterFrom(filter: JobFilter, page = false): SqlWithParams {
   const lists = inLists([
-    ["status", filter.status && [...new Set(filter.status)]],
     ["type", filter.type],
     ["queue", filter.queue],
   ]);
-  if (filter.leaseExpiresBefore === undefined)
-    return { sql: `FROM jobs WHERE 1${lists.sql}`, params: lists.params };
-  return {
-    sql: `FROM jobs INDEXED BY jobs_lease WHERE status = 'processing' AND lease_expires_at <= ?${lists.sql}`,
-    params: [filter.leaseExpiresBefore, ...lists.params],
-  };
+  const where = `${statusTerm(filter.status)}${lists.sql}`;
+  const lease = filter.leaseExpiresBefore;
+  if (lease !== undefined)
+    return {
+      sql: `FROM jobs INDEXED BY jobs_lease WHERE status = 'processing' AND lease_expires_at <= ?${where}`,
+      params: [lease, ...lists.params],
+    };
+  const only = filter.status?.length === 1 ? filter.status[0] : undefined;
+  const index = page && only === "queued" ? "jobs_history" : only && STATUS_INDEX[only];
+  return { sql: `FROM jobs${index ? ` INDEXED BY ${index}` : ""} WHERE 1${where}`, params: lists.params };
 }
 
-/** Matching jobs, oldest first. */
+/**
+ * Matching jobs, oldest first. Several statuses are selected one by one along their own indexes and
+ * merged (UNION ALL): a walk of `jobs_history` would read every stored job.
+ */
 export function selectSql(filter: JobFilter): SqlWithParams {
-  const from = filterFrom(filter);
-  return { sql: `SELECT ${COLUMN_LIST} ${from.sql} ORDER BY created_at, id`, params: from.params };
+  const statuses = filter.status === undefined ? [] : [...new Set(filter.status)];
+  const parts =
+    statuses.length > 1
+      ? statuses.map((status) => filterFrom({ ...filter, status: [status] }))
+      : [filterFrom(filter)];
+  return {
+    sql: `${parts.map((part) => `SELECT ${COLUMN_LIST} ${part.sql}`).join(" UNION ALL ")} ORDER BY created_at, id`,
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 /** How many jobs match: read from `job_counts` when only statuses and queues filter, else counted. */
@@ -103,7 +141,7 @@ export function countSql(filter: JobFilter): SqlWithParams {
  * are never read from the table); only the page's own rows are then read.
  */
 export function pageSql({ limit, offset, ...filter }: QueryParams): SqlWithParams {
-  const from = filterFrom(filter);
+  const from = filterFrom(filter, true);
   const order = "ORDER BY created_at DESC, id DESC";
   return {
     sql: `SELECT ${COLUMN_LIST} FROM jobs WHERE rowid IN (SELECT rowid ${from.sql} ${order} LIMIT ? OFFSET ?) ${order}`,

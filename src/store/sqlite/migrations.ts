@@ -8,8 +8,9 @@
  * - `jobs_next_run` (partial, queued only): `nextRunAt` reads the earliest matching `run_at`.
  * - `jobs_lease` (partial, processing only): the reaper's expired-lease scan.
  * - `jobs_finished` (partial, finished only — migration 4): retention `cleanup`.
- * - `jobs_history`, `jobs_status_history`, `jobs_type_history`, `jobs_queue_history`: history pages
- *   (created_at desc, id desc) unfiltered or filtered, and their totals.
+ * - `jobs_history`, `jobs_type_history`, `jobs_queue_history`: history pages (created_at desc, id desc)
+ *   unfiltered or filtered by type or queue, and their totals; `jobs_failed_history` and
+ *   `jobs_cancelled_history` (migration 5): history of those statuses.
  * - `jobs_idempotency_key`: a stored job's key is unique.
  *
  * Counts (migration 2): `job_counts` holds the number of jobs per status and queue, kept by triggers in
@@ -27,6 +28,15 @@
  * columns, and `status IN ('completed', 'failed', 'cancelled')` cost each claim+complete ~4 µs of
  * ~16 µs of SQL (measured with raw SQL, 20k jobs); the IS NOT NULL test costs ~0.3 µs. Cleanup's
  * `finished_at < ?` implies it, so cleanup still walks the index, and still checks the status.
+ *
+ * Migration 5 drops `jobs_status_history`. A job's status changes twice in its life (claim, then its
+ * end), and each change moved its entry between two distant parts of that index: with synchronous=FULL
+ * the pages it dirtied were a third of a claim+complete (raw SQL, 10k jobs, 200 per commit: 30.6 →
+ * 20.8 µs; 10.2 → 8.8 µs per insert). History by status now walks an index that holds that status
+ * alone: `jobs_claim` (queued), `jobs_lease` (processing), and two new partial indexes for the rare
+ * ends, `jobs_failed_history` and `jobs_cancelled_history` (written once per failed or cancelled job;
+ * they cost a claim+complete ~0.5 µs, in the noise). Completed jobs, the bulk of any history, are
+ * found along `jobs_history`.
  */
 
 /** One schema step; `version` is what `user_version` becomes once `sql` has run. */
@@ -120,6 +130,15 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       DROP INDEX jobs_finished;
       CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    description: "status history only for the rare statuses, as partial indexes",
+    sql: `
+      DROP INDEX jobs_status_history;
+      CREATE INDEX jobs_failed_history ON jobs (created_at DESC, id DESC) WHERE status = 'failed';
+      CREATE INDEX jobs_cancelled_history ON jobs (created_at DESC, id DESC) WHERE status = 'cancelled';
     `,
   },
 ];
