@@ -15,16 +15,24 @@ export interface FileLine {
 }
 
 const NEWLINE = 0x0a;
+/** Bigger reads than the stream's 64 KiB default: a snapshot loads in fewer turns. */
+const READ_CHUNK_BYTES = 1 << 20;
 
 /** Yields every line of `path`, the unterminated tail included (an empty tail is not yielded). */
 export async function* readLines(path: string): AsyncGenerator<FileLine> {
   let pending: Buffer[] = [];
   let number = 0;
   let offset = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: READ_CHUNK_BYTES,
+  }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, start)) {
-      const bytes = Buffer.concat([...pending, chunk.subarray(start, at)]);
+      // Only a line split across reads is copied; the rest are decoded in place.
+      const bytes =
+        pending.length === 0
+          ? chunk.subarray(start, at)
+          : Buffer.concat([...pending, chunk.subarray(start, at)]);
       pending = [];
       offset += bytes.length + 1;
       yield { text: bytes.toString("utf8"), number: ++number, terminated: true, end: offset };
