@@ -81,16 +81,20 @@ export interface JobJson {
   finished_at: string | null;
 }
 
-// The last conversion is reused: a job's run_at, created_at and updated_at, and every job of a batch,
-// usually share one instant (measured: 7% of the CPU of a batch create went to toISOString).
-let lastMs = Number.NaN;
-let lastIso = "";
+// Conversions are cached by instant, direct-mapped on the low bits (toISOString costs ~0.5 µs): a
+// job's run_at, created_at and updated_at, and the jobs of one batch or one completion group, share a
+// handful of instants (measured: 7% of the CPU of a batch create went to toISOString). A single last
+// value missed three times per finished job, whose timestamps alternate between three instants.
+const ISO_SLOTS = 64;
+const isoMs = new Float64Array(ISO_SLOTS).fill(Number.NaN);
+const isoText: string[] = new Array(ISO_SLOTS).fill("");
 const iso = (ms: number) => {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString(); // throws for an invalid time, as before (NaN never matches)
-    lastMs = ms;
+  const slot = ms & (ISO_SLOTS - 1);
+  if (isoMs[slot] !== ms) {
+    isoText[slot] = new Date(ms).toISOString(); // throws for an invalid time (NaN never matches)
+    isoMs[slot] = ms;
   }
-  return lastIso;
+  return isoText[slot] as string;
 };
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
