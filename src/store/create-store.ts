@@ -36,7 +36,7 @@ export async function openStore(
         ...options,
       });
     case "sqlite":
-      return SqliteJobStore.open({ dataDir: config.storagePath, sync: config.sqliteSync });
+      return SqliteJobStore.open({ dataDir: config.storagePath, sync: config.sqliteSync, ...options });
     case "postgres":
       return PostgresJobStore.open({ connectionString: config.databaseUrl });
     default:

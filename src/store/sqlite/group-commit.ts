@@ -36,14 +36,19 @@ export class GroupCommit {
   readonly #counts: CountDeltas;
   readonly #runGroup: Transaction<(group: QueuedWrite[]) => Outcome[]>;
   readonly #inSavepoint: Transaction<(run: () => unknown) => unknown>;
+  readonly #afterCommit: () => void;
   #queue: QueuedWrite[] = [];
   #scheduled = false;
   #commits = 0;
 
-  /** `counts` collects the job-count changes of the writes; each group's are written before its COMMIT. */
-  constructor(db: Database, counts: CountDeltas) {
+  /**
+   * `counts` collects the job-count changes of the writes; each group's are written before its COMMIT.
+   * `afterCommit` runs after each successful COMMIT.
+   */
+  constructor(db: Database, counts: CountDeltas, afterCommit: () => void = () => {}) {
     this.#db = db;
     this.#counts = counts;
+    this.#afterCommit = afterCommit;
     this.#inSavepoint = db.transaction((run: () => unknown) => run());
     this.#runGroup = db.transaction((group: QueuedWrite[]) => {
       const outcomes = group.map((write) => this.#attempt(write));
@@ -82,6 +87,7 @@ export class GroupCommit {
       for (const write of group) write.reject(error); // the COMMIT failed: nothing of the group is durable
       return;
     }
+    this.#afterCommit();
     outcomes.forEach((outcome, i) => {
       const write = group[i] as QueuedWrite;
       if (outcome.ok) write.resolve(outcome.value);

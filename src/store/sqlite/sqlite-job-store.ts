@@ -1,7 +1,8 @@
 /**
  * SqliteJobStore: the recommended embedded backend (DESIGN.md §3; docs/sqlite-store.md). One
  * better-sqlite3 connection to `<dataDir>/jobs.db` in WAL mode, owned by this process through the data
- * directory's lock.
+ * directory's lock; at `synchronous=NORMAL` a worker thread checkpoints the WAL on a second one
+ * (wal-checkpointer.ts).
  *
  * Writes are group-committed (group-commit.ts): all writes of one event-loop turn share one
  * `BEGIN IMMEDIATE … COMMIT`, a failing write is rolled back alone, and each answers only after that
@@ -31,6 +32,7 @@ import type { SqliteSync } from "../../config/persistence.js";
 import { invalid, JobdError, notFound } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
 import { claim } from "../../domain/transitions.js";
+import type { StoreLogger } from "../create-store.js";
 import type { DataDirLock } from "../data-dir.js";
 import {
   type ClaimRequest,
@@ -49,6 +51,7 @@ import {
 import { GroupCommit } from "./group-commit.js";
 import { JobTable } from "./job-table.js";
 import { openDatabase } from "./open-database.js";
+import { WalCheckpointer } from "./wal-checkpointer.js";
 
 /** How to open a SqliteJobStore. */
 export interface SqliteJobStoreOptions {
@@ -56,6 +59,8 @@ export interface SqliteJobStoreOptions {
   dataDir: string;
   /** `full` (default): survives power loss; `normal`: survives a killed process. */
   sync?: SqliteSync;
+  /** Told if the WAL checkpointer thread fails. Defaults to `console`. */
+  logger?: StoreLogger;
 }
 
 /** The JobStore of `backend: "sqlite"`. */
@@ -63,22 +68,28 @@ export class SqliteJobStore implements JobStore {
   readonly backend = "sqlite" as const;
   readonly capabilities: StoreCapabilities = Object.freeze({ persistent: true, singleNode: true });
   readonly durability: Durability;
-  readonly #close: () => void;
+  readonly #close: () => Promise<void>;
   readonly #table: JobTable;
   readonly #writes: GroupCommit;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** Takes the data directory's lock and opens (creating or migrating) `jobs.db`. */
-  static open({ dataDir, sync = "full" }: SqliteJobStoreOptions): SqliteJobStore {
+  static open({ dataDir, sync = "full", logger = console }: SqliteJobStoreOptions): SqliteJobStore {
     const { db, lock } = openDatabase(dataDir, sync);
-    return new SqliteJobStore(db, lock, sync);
+    return new SqliteJobStore(db, lock, sync, logger);
   }
 
-  private constructor(db: Database, lock: DataDirLock, sync: SqliteSync) {
+  private constructor(db: Database, lock: DataDirLock, sync: SqliteSync, logger: StoreLogger) {
     this.durability = sync === "full" ? "power-loss" : "process-crash";
     this.#table = new JobTable(db);
-    this.#writes = new GroupCommit(db, this.#table.counts);
-    this.#close = () => {
+    // At FULL the WAL is already on disk when SQLite's own checkpoint runs, which then costs little;
+    // a worker thread there made commits slower (docs/sqlite-store.md, "WAL checkpoints").
+    const checkpointer = sync === "normal" ? new WalCheckpointer(db, logger) : undefined;
+    this.#writes = new GroupCommit(db, this.#table.counts, checkpointer && (() => checkpointer.noteCommit()));
+    this.#close = async () => {
+      // The worker's connection goes first: closing the last connection checkpoints the whole WAL and
+      // deletes it, which SQLite skips while another connection is open.
+      await checkpointer?.stop();
       db.pragma("analysis_limit = 1000");
       db.pragma("optimize"); // keeps the planner's statistics fresh, as SQLite recommends at close
       db.close();
@@ -198,12 +209,13 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  /** Commits what is queued, then closes the database and releases the lock. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#writes.flush();
-    this.#closed = true;
-    this.#close();
+  /** Commits what is queued, stops the checkpointer, closes the database, releases the lock. Safe to call twice. */
+  close(): Promise<void> {
+    if (this.#closing === undefined) {
+      this.#writes.flush();
+      this.#closing = this.#close();
+    }
+    return this.#closing;
   }
 
   /** Whether `job` is new, or its idempotency key is taken (then the stored job is the answer). */
@@ -213,18 +225,18 @@ export class SqliteJobStore implements JobStore {
   }
 
   #write<T>(run: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(closedError());
+    if (this.#closing !== undefined) return Promise.reject(closedError());
     return this.#writes.write(run);
   }
 
   /** For a write of at most one statement (see group-commit.ts). */
   #writeSingle<T>(run: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(closedError());
+    if (this.#closing !== undefined) return Promise.reject(closedError());
     return this.#writes.writeSingle(run);
   }
 
   #read<T>(run: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(closedError());
+    if (this.#closing !== undefined) return Promise.reject(closedError());
     try {
       return Promise.resolve(run());
     } catch (error) {
