@@ -40,3 +40,14 @@ function flattenUnion(schema: Schema): Schema {
 }
 
 const ERROR_BODY = serializable(ErrorResponse);
+
+/**
+ * The serializer of a route answering with many jobs (`POST /api/jobs/batch`, 1,000 jobs ≈ 430 KB):
+ * JSON.stringify into one UTF-8 Buffer. fast-json-stringify writes the answer piece by piece, and a
+ * string answer is measured (Buffer.byteLength) and then encoded again by the socket write; a Buffer is
+ * encoded once. The output is the same JSON (the handler sends `toJobJson` objects, nothing more).
+ * Server CPU of a batch create, per job: 13.3 → 12.5 µs (medians of interleaved runs).
+ */
+export const jsonBufferSerializer = () => (data: unknown) =>
+  // Fastify sends a Buffer as it is, though its serializer type says string.
+  Buffer.from(JSON.stringify(data)) as unknown as string;

@@ -64,6 +64,8 @@ describe("POST /api/jobs/batch", () => {
       jobs: [{ type: "a" }, { type: "b", idempotency_key: "old" }, { type: "c", queue: "q2" }],
     });
     expect(res.statusCode).toBe(201);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(Number(res.headers["content-length"])).toBe(res.rawPayload.length);
     const jobs = res.json().jobs as JobJson[];
     expect(jobs.map((j) => j.type)).toEqual(["a", "t", "c"]);
     expect(jobs[1]).toEqual(existing);
@@ -75,6 +77,7 @@ describe("POST /api/jobs/batch", () => {
       jobs: [{ type: "a" }, { type: "b", priority: 2000 }],
     });
     expect(res.statusCode).toBe(400);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(res.json().error.message).toContain("jobs[1].priority");
     expect((await server.queue.history({ limit: 10, offset: 0 })).total).toBe(0);
   });

@@ -17,7 +17,7 @@ import {
   MAX_BATCH_BODY_BYTES,
 } from "../../schemas/api.js";
 import { CreateJobBody } from "../../schemas/job.js";
-import { responses } from "../route-schema.js";
+import { jsonBufferSerializer, responses } from "../route-schema.js";
 
 /** The job routes; the plugin is registered under `/api`. */
 export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = async (app, { queue }) => {
@@ -41,6 +41,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = asyn
     "/jobs/batch",
     {
       bodyLimit: MAX_BATCH_BODY_BYTES,
+      serializerCompiler: jsonBufferSerializer,
       schema: {
         tags: ["jobs"],
         summary: "Create 1…10,000 jobs, all or none, answered in request order",
