@@ -71,3 +71,24 @@ test("each server has its own registry", async () => {
   expect(value('jobd_jobs{status="queued"}')).toBe(0);
   await other.close();
 });
+
+test("the created counter adds up across scrapes, per queue and type", async () => {
+  await createJob(server.app, { type: "t", queue: "q1" });
+  await post(server.app, "/api/jobs/batch", {
+    jobs: [
+      { type: "t", queue: "q1" },
+      { type: "t", queue: "q2" },
+      { type: "u", queue: "q1" },
+    ],
+  });
+  let value = await scrape();
+  expect(value('jobd_jobs_created_total{queue="q1",type="t"}')).toBe(2);
+  expect(value('jobd_jobs_created_total{queue="q2",type="t"}')).toBe(1);
+  expect(value('jobd_jobs_created_total{queue="q1",type="u"}')).toBe(1);
+  value = await scrape();
+  expect(value('jobd_jobs_created_total{queue="q1",type="t"}')).toBe(2);
+  await createJob(server.app, { type: "t", queue: "q1" });
+  value = await scrape();
+  expect(value('jobd_jobs_created_total{queue="q1",type="t"}')).toBe(3);
+  expect(value('jobd_jobs_created_total{queue="q2",type="t"}')).toBe(1);
+});
