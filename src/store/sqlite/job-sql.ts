@@ -21,9 +21,20 @@ const VALUES = JOB_COLUMNS.map(() => "?").join(", ");
 /** Rows per multi-row INSERT of a batch (a power of two: a batch uses at most log2 + 1 shapes). */
 export const INSERT_CHUNK = 64;
 
-/** `INSERT` of `rows` rows (JobRows one after another). */
+/** `INSERT` SQL for 1, 2, 4 … INSERT_CHUNK rows, built once: a batch asks for them chunk after chunk. */
+const INSERT_ROWS_SQL = new Map<number, string>();
+for (let rows = 1; rows <= INSERT_CHUNK; rows *= 2)
+  INSERT_ROWS_SQL.set(
+    rows,
+    `INSERT INTO jobs (${COLUMN_LIST}) VALUES ${Array(rows).fill(`(${VALUES})`).join(", ")}`,
+  );
+
+/** `INSERT` of `rows` rows (JobRows one after another); `rows` is a power of two up to INSERT_CHUNK. */
 export function insertRowsSql(rows: number): string {
-  return `INSERT INTO jobs (${COLUMN_LIST}) VALUES ${Array(rows).fill(`(${VALUES})`).join(", ")}`;
+  const sql = INSERT_ROWS_SQL.get(rows);
+  if (sql === undefined)
+    throw new RangeError(`no INSERT of ${rows} rows: a power of two up to ${INSERT_CHUNK}`);
+  return sql;
 }
 
 const UPDATE_ALL = JOB_COLUMNS.filter((column) => column !== "id")

@@ -8,7 +8,7 @@ import { conflict } from "../../domain/errors.js";
 import type { Job, JobStatus } from "../../domain/job.js";
 import type { ClaimRequest, JobFilter, QueryParams } from "../job-store.js";
 import { CountDeltas } from "./count-deltas.js";
-import { changedColumns, type JobRow, jobToRow, rowToJob } from "./job-row.js";
+import { appendRow, changedColumns, type JobRow, jobToRow, rowToJob } from "./job-row.js";
 import {
   COUNT_BY_STATUS_AND_QUEUE_SQL,
   claimSql,
@@ -72,9 +72,10 @@ export class JobTable {
   insertMany(jobs: readonly Job[]): void {
     for (let start = 0; start < jobs.length; ) {
       const size = chunkSize(jobs.length - start);
-      const chunk = jobs.slice(start, start + size);
-      this.#guardUnique(size === 1 ? chunk[0] : undefined, () =>
-        this.#statements.get(insertRowsSql(size)).run(chunk.flatMap(jobToRow)),
+      const values: unknown[] = [];
+      for (let i = start; i < start + size; i++) appendRow(values, jobs[i] as Job);
+      this.#guardUnique(size === 1 ? jobs[start] : undefined, () =>
+        this.#statements.get(insertRowsSql(size)).run(values),
       );
       start += size;
     }
