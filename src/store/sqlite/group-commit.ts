@@ -1,6 +1,6 @@
 /**
  * Group commit for a synchronous SQLite connection. Every write queued during one turn of the event
- * loop runs in ONE `BEGIN IMMEDIATE … COMMIT`, and no write's promise settles before that COMMIT
+ * loop (and the next: see `#enqueue`) runs in ONE `BEGIN IMMEDIATE … COMMIT`, and no write's promise settles before that COMMIT
  * returns: with `synchronous=FULL` that is one fsync for the whole group instead of one per write.
  *
  * A write that fails must leave nothing behind while the rest of its group commits. A write of several
@@ -30,7 +30,7 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** Batches one connection's writes into one transaction per event-loop turn. */
+/** Batches one connection's writes into one transaction per group of event-loop turns (see `#enqueue`). */
 export class GroupCommit {
   readonly #db: Database;
   readonly #counts: CountDeltas;
@@ -100,7 +100,11 @@ export class GroupCommit {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      setImmediate(() => this.flush());
+      // Two turns, not one: the second turn's poll phase (which does not block: an immediate is due)
+      // picks up requests that arrived while the first turn ran, e.g. a remote worker's lease sent just
+      // after its `complete` calls, so they share the COMMIT and its fsync. Remote worker drain (10k jobs,
+      // concurrency 10, SQLite FULL): 4.15k -> 4.7k jobs/s. Nothing settles earlier: durability is unchanged.
+      setImmediate(() => setImmediate(() => this.flush()));
     });
   }
 
