@@ -1,7 +1,8 @@
 /**
  * jobs.journal: one JSON line per store operation (an array of its changes, whole jobs), appended and
- * fdatasync'ed with GROUP COMMIT. Lines that arrive while a write+sync is in flight wait together and
- * go to disk in the next round, so durability costs one sync per round, not one per change; a promise
+ * fdatasync'ed with GROUP COMMIT. A round starts once the event loop's next poll phase has passed
+ * (after-next-poll.ts), and lines that arrive while a write+sync is in flight wait together and go to
+ * disk in the next round, so durability costs one sync per round, not one per change; a promise
  * resolves only once its line is on disk.
  *
  * If a write or sync fails, what is in memory may no longer match the disk: the journal then refuses
@@ -11,6 +12,7 @@ import { constants } from "node:fs";
 import { type FileHandle, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { JobdError } from "../../domain/errors.js";
+import { afterNextPoll } from "../after-next-poll.js";
 import { FILE_MODE } from "../data-dir.js";
 import type { ChangeLog, JobChange } from "../memory/change-log.js";
 import { syncDirectory } from "./snapshot-file.js";
@@ -38,6 +40,8 @@ export function encodeChanges(changes: readonly JobChange[]): string {
 export class Journal implements ChangeLog {
   private waiting: Round | null = null;
   private writing: Round | null = null;
+  /** `startRounds` has scheduled a start. */
+  private roundsDue = false;
   private paused = false;
   private failure: Error | null = null;
   /** Bytes appended (written or waiting) since the journal was last emptied. */
@@ -142,8 +146,14 @@ export class Journal implements ChangeLog {
     this.appendedBytes -= mark;
   }
 
+  /** Starts the rounds once the lines of this turn and the next poll phase are in (after-next-poll.ts). */
   private startRounds(): void {
-    if (!this.writing && !this.paused && this.waiting) void this.runRounds();
+    if (this.writing || this.paused || !this.waiting || this.roundsDue) return;
+    this.roundsDue = true;
+    afterNextPoll(() => {
+      this.roundsDue = false;
+      if (!this.writing && !this.paused && this.waiting) void this.runRounds();
+    });
   }
 
   /** Writes waiting rounds one after another until none waits (or a flush pauses the journal). */

@@ -1,7 +1,8 @@
 /**
  * Group commit for a synchronous SQLite connection. Every write queued during one turn of the event
- * loop (and the next: see `#enqueue`) runs in ONE `BEGIN IMMEDIATE … COMMIT`, and no write's promise settles before that COMMIT
- * returns: with `synchronous=FULL` that is one fsync for the whole group instead of one per write.
+ * loop and the next poll phase (after-next-poll.ts) runs in ONE `BEGIN IMMEDIATE … COMMIT`, and no
+ * write's promise settles before that COMMIT returns: with `synchronous=FULL` that is one fsync for the
+ * whole group instead of one per write.
  *
  * A write that fails must leave nothing behind while the rest of its group commits. A write of several
  * statements runs inside its own SAVEPOINT (better-sqlite3 turns a nested `db.transaction` into one)
@@ -20,6 +21,7 @@
  * they are all picked up in the next turn and form the next group.
  */
 import type { Database, Transaction } from "better-sqlite3";
+import { afterNextPoll } from "../after-next-poll.js";
 import type { CountDeltas } from "./count-deltas.js";
 
 interface QueuedWrite {
@@ -30,7 +32,7 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** Batches one connection's writes into one transaction per group of event-loop turns (see `#enqueue`). */
+/** Batches one connection's writes into one transaction per event-loop turn and the next poll phase. */
 export class GroupCommit {
   readonly #db: Database;
   readonly #counts: CountDeltas;
@@ -100,11 +102,7 @@ export class GroupCommit {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      // Two turns, not one: the second turn's poll phase (which does not block: an immediate is due)
-      // picks up requests that arrived while the first turn ran, e.g. a remote worker's lease sent just
-      // after its `complete` calls, so they share the COMMIT and its fsync. Remote worker drain (10k jobs,
-      // concurrency 10, SQLite FULL): 4.15k -> 4.7k jobs/s. Nothing settles earlier: durability is unchanged.
-      setImmediate(() => setImmediate(() => this.flush()));
+      afterNextPoll(() => this.flush());
     });
   }
 
