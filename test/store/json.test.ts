@@ -19,6 +19,7 @@ import { describe, expect, test, vi } from "vitest";
 import { DEFAULT_PERSISTENCE_CONFIG } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { openStore, type StoreLogger } from "../../src/store/create-store.js";
+import { Journal } from "../../src/store/json/journal.js";
 import { JOURNAL_FILE, JsonJobStore, SNAPSHOT_FILE } from "../../src/store/json/json-job-store.js";
 import { makeJob, makeJobs } from "../support/job-factory.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -78,6 +79,20 @@ describe("JsonJobStore files", () => {
     const snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), "utf8"));
     expect(snapshot).toEqual({ jobd: "jobs", version: 1, jobs });
     await store.close();
+  });
+
+  test("a line appended in the next turn, before its poll phase, shares the first line's sync", async () => {
+    // What a remote worker's lease, read by the poll after its `complete` calls, relies on (after-next-poll.ts).
+    const journal = await Journal.open(join(tempDir("json"), JOURNAL_FILE), 0);
+    const handle = (journal as unknown as { handle: { datasync: () => Promise<void> } }).handle;
+    const datasync = vi.spyOn(handle, "datasync");
+    const put = (job: Job) => [{ op: "put" as const, job }];
+    const [first, second] = makeJobs(2) as [Job, Job];
+    const firstDone = journal.append(put(first)); // schedules the round
+    const secondDone = new Promise((resolve) => setImmediate(() => resolve(journal.append(put(second)))));
+    await Promise.all([firstDone, secondDone]);
+    expect(datasync).toHaveBeenCalledTimes(1);
+    await journal.close();
   });
 
   test("PERSIST-008 a clean close leaves everything in jobs.json and an empty journal", async () => {

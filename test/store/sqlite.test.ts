@@ -222,6 +222,18 @@ describe("SqliteJobStore group commit", () => {
     await store.close();
   });
 
+  test("a write queued in the next turn, before its poll phase, joins the group", async () => {
+    // What a remote worker's lease, read by the poll after its `complete` calls, relies on (after-next-poll.ts).
+    const store = open(tempDir("sqlite"));
+    const [first, second] = makeJobs(2) as [Job, Job];
+    const before = store.commits;
+    const firstDone = store.create(first); // schedules the group's flush
+    const secondDone = new Promise((resolve) => setImmediate(() => resolve(store.create(second))));
+    await Promise.all([firstDone, secondDone]);
+    expect(store.commits - before).toBe(1);
+    await store.close();
+  });
+
   test("a write that fails is rolled back alone; the rest of its group commits", async () => {
     const dir = tempDir("sqlite");
     const store = open(dir);
