@@ -32,11 +32,11 @@
  * Migration 5 drops `jobs_status_history`. A job's status changes twice in its life (claim, then its
  * end), and each change moved its entry between two distant parts of that index: with synchronous=FULL
  * the pages it dirtied were a third of a claim+complete (raw SQL, 10k jobs, 200 per commit: 30.6 →
- * 20.8 µs; 10.2 → 8.8 µs per insert). History by status now walks an index that holds that status
- * alone: `jobs_claim` (queued), `jobs_lease` (processing), and two new partial indexes for the rare
- * ends, `jobs_failed_history` and `jobs_cancelled_history` (written once per failed or cancelled job;
- * they cost a claim+complete ~0.5 µs, in the noise). Completed jobs, the bulk of any history, are
- * found along `jobs_history`.
+ * 20.8 µs; 10.2 → 8.8 µs per insert). Jobs of one status are now read along an index that holds that
+ * status alone: `jobs_claim` (queued), `jobs_lease` (processing), and two new partial indexes for the
+ * rare ends, `jobs_failed_history` and `jobs_cancelled_history` (written once per failed or cancelled
+ * job; they cost a claim+complete ~0.5 µs, in the noise). History pages of completed jobs, the bulk of
+ * any history, and of queued jobs (new ones sit at its front) walk `jobs_history` (job-sql.ts).
  */
 
 /** One schema step; `version` is what `user_version` becomes once `sql` has run. */
