@@ -212,13 +212,19 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     });
   });
 
-  test("a lost listening connection is reopened, and listeners are told to look (0)", async () => {
+  /** A store on a fresh schema whose connections carry `application_name`, so a test can find and kill them. */
+  async function openNamed(app: string, poolSize: number) {
     const schema = freshSchema();
-    const app = `jobd_test_listen_${process.pid}`;
     const url = new URL(DATABASE_URL);
     url.searchParams.set("application_name", app);
-    const store = await PostgresJobStore.open({ connectionString: url.toString(), schema, poolSize: 1 });
+    const store = await PostgresJobStore.open({ connectionString: url.toString(), schema, poolSize });
     onTestFinished(() => store.close());
+    return { store, schema };
+  }
+
+  test("a lost listening connection is reopened, and listeners are told to look (0)", async () => {
+    const app = `jobd_test_listen_${process.pid}`;
+    const { store } = await openNamed(app, 1);
     const heard: number[] = [];
     let wake: () => void = () => {};
     store.onJobsAvailable((runAt) => {
@@ -240,12 +246,8 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
   });
 
   test("a connection the database drops mid-request fails it `unavailable`; the next request reconnects", async () => {
-    const schema = freshSchema();
     const app = `jobd_test_drop_${process.pid}`;
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set("application_name", app);
-    const store = await PostgresJobStore.open({ connectionString: url.toString(), schema, poolSize: 2 });
-    onTestFinished(() => store.close());
+    const { store, schema } = await openNamed(app, 2);
     const job = makeJob();
     await store.create(job);
     const locker = await admin.connect(); // holds the row, so the store's update waits on the server
