@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, describe, expect, onTestFinished, test } from "vitest";
 import { DEFAULT_PERSISTENCE_CONFIG } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
-import { failAttempt } from "../../src/domain/transitions.js";
+import { complete, failAttempt } from "../../src/domain/transitions.js";
 import { openStore } from "../../src/store/create-store.js";
 import { migrate } from "../../src/store/postgres/migrations.js";
 import { pgNames } from "../../src/store/postgres/pg-names.js";
@@ -150,6 +150,49 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     );
     expect((await store.counts()).counts.queued).toBe(21);
     expect(await store.get(stored.id)).toEqual(stored);
+  });
+
+  test("concurrent updates commit in one transaction, and a stale one among them is refused alone", async () => {
+    const { store, schema } = await openNamed(`jobd_test_group_${process.pid}`, 4);
+    await store.createMany(makeJobs(20));
+    const claimed = await store.claim({ workerId: "w", now: T0, limit: 20, leaseMs: 30 * SECOND });
+    const outcomes = await Promise.allSettled(
+      claimed.map((job, i) =>
+        store.update(job.id, (j) =>
+          complete(j, { workerId: "w", attempt: i === 7 ? 2 : 1 }, { now: T0 + 1, result: i }),
+        ),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(
+      claimed.map((_, i) => (i === 7 ? "rejected" : "fulfilled")),
+    );
+    const { rows } = await admin.query(
+      `SELECT status, count(DISTINCT xmin::text)::int AS transactions FROM "${schema}".jobs GROUP BY status ORDER BY status`,
+    );
+    expect(rows).toEqual([
+      { status: "completed", transactions: 1 },
+      { status: "processing", transactions: 1 },
+    ]);
+  });
+
+  test("an update group that cannot be written is retried update by update: only the bad one fails", async () => {
+    const [store] = (await openNodes(1)) as [PostgresJobStore];
+    const jobs = makeJobs(5);
+    await store.createMany(jobs);
+    const outcomes = await Promise.allSettled(
+      jobs.map((job, i) =>
+        store.update(job.id, (j) => ({ ...j, idempotencyKey: i === 2 ? "k\u0000" : `k${i}` })),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(outcomes[2]).toMatchObject({ reason: { code: "invalid_request" } });
+    expect((await store.list()).map((job) => job.idempotencyKey)).toEqual(["k0", "k1", null, "k3", "k4"]);
   });
 
   test("U+0000, which PostgreSQL text cannot hold: kept in JSON, replaced in errors, refused in keys", async () => {

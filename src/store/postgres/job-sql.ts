@@ -84,8 +84,13 @@ export class JobSql {
       FROM jsonb_to_recordset($1::jsonb) AS ${record} WHERE j.id = r.id`;
   }
 
-  selectByIds(lock: "" | " FOR UPDATE" = ""): string {
-    return `SELECT * FROM ${this.names.jobs} WHERE id = ANY($1::text[])${lock}`;
+  selectByIds(): string {
+    return `SELECT * FROM ${this.names.jobs} WHERE id = ANY($1::text[])`;
+  }
+
+  /** Locks the rows of the ids in $1 in id order: two transactions locking common rows cannot deadlock. */
+  lockByIds(): string {
+    return `SELECT * FROM ${this.names.jobs} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`;
   }
 
   selectByKeys(): string {

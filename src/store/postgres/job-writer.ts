@@ -1,17 +1,24 @@
 /**
- * The two bulk writes every store operation ends in, each one statement inside the caller's
- * transaction: inserting new jobs (idempotency keys respected) and writing back transitioned jobs.
- * Both announce newly queued work on the notification channel, delivered when the transaction commits.
+ * The bulk writes every store operation ends in, each one statement inside the caller's transaction:
+ * inserting new jobs (idempotency keys respected) and writing back transitioned jobs — and, for a group
+ * of `update`s, locking their rows and applying their transitions first. Writes announce newly queued
+ * work on the notification channel, delivered when the transaction commits.
  */
 import type pg from "pg";
-import { JobdError } from "../../domain/errors.js";
+import { JobdError, notFound } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
-import type { CreateResult } from "../job-store.js";
+import type { CreateResult, Transition } from "../job-store.js";
 import { type JobRow, jobFromRow, jobToRow } from "./job-row.js";
 import { changedColumns, type JobSql } from "./job-sql.js";
 
 /** A job before and after its transition. */
 export type JobChange = readonly [before: Job, after: Job];
+
+/** One `update` call: the job it names and the transition to apply. */
+export interface JobUpdate {
+  id: string;
+  transition: Transition;
+}
 
 /** Inserts and write-backs on a transaction's client, with their notifications. */
 export class JobWriter {
@@ -59,6 +66,34 @@ export class JobWriter {
         )
         .map(([, after]) => after),
     );
+  }
+
+  /**
+   * Applies a group of updates: locks their rows (one statement), applies each transition in order —
+   * a job named twice sees the first one's result — and writes every change back (one statement).
+   * Each update is answered on its own: a transition that throws, or an unknown id, fails alone.
+   */
+  async update(client: pg.PoolClient, updates: readonly JobUpdate[]): Promise<PromiseSettledResult<Job>[]> {
+    const ids = [...new Set(updates.map((update) => update.id))];
+    const { rows } = await client.query<JobRow>(this.sql.lockByIds(), [ids]);
+    const stored = new Map(rows.map(jobFromRow).map((job) => [job.id, job]));
+    const current = new Map(stored);
+    const results = updates.map(({ id, transition }): PromiseSettledResult<Job> => {
+      const before = current.get(id);
+      if (!before) return { status: "rejected", reason: notFound(id) };
+      try {
+        const after = transition(before);
+        current.set(id, after);
+        return { status: "fulfilled", value: after };
+      } catch (reason) {
+        return { status: "rejected", reason };
+      }
+    });
+    const changes = [...stored.values()]
+      .map((before) => [before, current.get(before.id) as Job] as const)
+      .filter(([before, after]) => before !== after);
+    await this.write(client, changes);
+    return results;
   }
 
   async #storedByKey(client: pg.PoolClient, jobs: readonly Job[]): Promise<Map<string, Job>> {

@@ -4,7 +4,8 @@
  * Every write is one transaction at READ COMMITTED: rows are locked (`FOR UPDATE`), the domain's pure
  * transition is applied in JS, and the changed columns are written back in one batched UPDATE. Claims
  * lock with `SKIP LOCKED`, so concurrent claimers on any number of nodes never share a job and never
- * wait for each other. Concurrent single creates are group-committed (create-batcher.ts). Commits are
+ * wait for each other. Concurrent single creates and concurrent `update`s (the engine's outcomes,
+ * remote workers' completes) are group-committed, many in one transaction (group-batcher.ts). Commits are
  * durable ("power-loss") as long as the server keeps `fsync` on; sessions never run with
  * `synchronous_commit = off` (pg-pool.ts).
  *
@@ -30,11 +31,11 @@ import type {
   Transition,
 } from "../job-store.js";
 import { emptyStatusCounts } from "../job-store.js";
-import { CreateBatcher } from "./create-batcher.js";
+import { GroupBatcher } from "./group-batcher.js";
 import { JobNotifier, type JobsAvailableListener } from "./job-notifier.js";
 import { type JobRow, jobFromRow, jobToRow } from "./job-row.js";
 import { JobSql } from "./job-sql.js";
-import { JobWriter } from "./job-writer.js";
+import { type JobUpdate, JobWriter } from "./job-writer.js";
 import { migrate } from "./migrations.js";
 import { type PgNames, pgNames } from "./pg-names.js";
 import { createPool, unreachable } from "./pg-pool.js";
@@ -62,7 +63,12 @@ export class PostgresJobStore implements JobStore {
   readonly #sql: JobSql;
   readonly #writer: JobWriter;
   readonly #notifier: JobNotifier;
-  readonly #creates = new CreateBatcher((jobs) => this.createMany(jobs));
+  readonly #creates = new GroupBatcher<Job, CreateResult>(async (jobs) =>
+    (await this.createMany(jobs)).map((value) => ({ status: "fulfilled", value })),
+  );
+  readonly #updates = new GroupBatcher<JobUpdate, Job>((updates) =>
+    inTransaction(this.#pool, (client) => this.#writer.update(client, updates)),
+  );
   #closing: Promise<void> | null = null;
 
   private constructor(pool: pg.Pool, names: PgNames, connectionString: string) {
@@ -115,7 +121,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   create(job: Job): Promise<CreateResult> {
-    return this.#creates.create(job);
+    return this.#creates.write(job);
   }
 
   createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
@@ -144,19 +150,12 @@ export class PostgresJobStore implements JobStore {
   }
 
   update(id: string, transition: Transition): Promise<Job> {
-    return inTransaction(this.#pool, async (client) => {
-      const { rows } = await client.query<JobRow>(this.#sql.selectByIds(" FOR UPDATE"), [[id]]);
-      if (!rows[0]) throw notFound(id);
-      const before = jobFromRow(rows[0]);
-      const after = transition(before);
-      await this.#writer.write(client, [[before, after]]);
-      return after;
-    });
+    return this.#updates.write({ id, transition });
   }
 
   remove(id: string, guard: (job: Job) => void): Promise<Job> {
     return inTransaction(this.#pool, async (client) => {
-      const { rows } = await client.query<JobRow>(this.#sql.selectByIds(" FOR UPDATE"), [[id]]);
+      const { rows } = await client.query<JobRow>(this.#sql.lockByIds(), [[id]]);
       if (!rows[0]) throw notFound(id);
       const job = jobFromRow(rows[0]);
       guard(job);

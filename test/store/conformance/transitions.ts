@@ -129,6 +129,33 @@ export function transitionTests(ctx: StoreContext): void {
       expect(outcomes.find((o) => o.status === "rejected")).toMatchObject({ reason: { code: "conflict" } });
     });
 
+    test("updates issued together are answered one by one: a stale lease or an unknown id fails alone", async () => {
+      await ctx.store.createMany([makeJob(), makeJob(), makeJob()]);
+      const [a, b, c] = await ctx.store.claim({ workerId: "w1", now: T0, limit: 3, leaseMs: LEASE });
+      if (!a || !b || !c) throw new Error("three jobs were not claimed");
+      const held = { workerId: "w1", attempt: 1 };
+      const done = (id: string, lease = held) =>
+        ctx.store.update(id, (j) => complete(j, lease, { now: T0 + 2, result: id }));
+      const outcomes = await Promise.allSettled([
+        done(a.id),
+        done(b.id, { workerId: "w1", attempt: 2 }),
+        done(makeJob().id),
+        // Two updates of one job: the second sees the first's result.
+        ctx.store.update(c.id, (j) => heartbeat(j, held, { now: T0 + 1, progress: 40 })),
+        done(c.id),
+      ]);
+      expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value.status : o.reason.code))).toEqual([
+        "completed",
+        "conflict",
+        "not_found",
+        "processing",
+        "completed",
+      ]);
+      expect(await ctx.store.get(a.id)).toMatchObject({ status: "completed", result: a.id });
+      expect(await ctx.store.get(b.id)).toEqual(b);
+      expect(await ctx.store.get(c.id)).toMatchObject({ status: "completed", progress: 40, result: c.id });
+    });
+
     test("cancel of a finished job is refused; manual retry queues it as new", async () => {
       const failed = makeJob({ status: "failed", attempts: 3, error: "boom" });
       await ctx.store.save(failed);
