@@ -11,6 +11,8 @@ import { DEFAULT_PERSISTENCE_CONFIG } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { complete, failAttempt } from "../../src/domain/transitions.js";
 import { openStore } from "../../src/store/create-store.js";
+import { jobToRow } from "../../src/store/postgres/job-row.js";
+import { JobSql } from "../../src/store/postgres/job-sql.js";
 import { migrate } from "../../src/store/postgres/migrations.js";
 import { pgNames } from "../../src/store/postgres/pg-names.js";
 import { createPool } from "../../src/store/postgres/pg-pool.js";
@@ -173,6 +175,24 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
       { status: "completed", transactions: 1 },
       { status: "processing", transactions: 1 },
     ]);
+  });
+
+  test("writing back changed jobs reads them by primary key, not by scanning the table", async () => {
+    const schema = freshSchema();
+    const store = await openNode(schema);
+    onTestFinished(() => store.close());
+    const jobs = makeJobs(10_000);
+    await store.createMany(jobs);
+    await admin.query(`ANALYZE "${schema}".jobs`);
+    const sql = new JobSql(pgNames(schema));
+    const one = [{ ...jobs[0], priority: 5 } as Job];
+    const { rows } = await admin.query(`EXPLAIN ${sql.updateColumns(["priority"])}`, [
+      JSON.stringify(one.map((job) => jobToRow(job, ["priority"]))),
+      one.map((job) => job.id),
+    ]);
+    const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(plan).toContain("jobs_pkey");
+    expect(plan).not.toContain("Seq Scan");
   });
 
   test("an update group that cannot be written is retried update by update: only the bad one fails", async () => {

@@ -77,11 +77,16 @@ export class JobSql {
       ON CONFLICT (id) DO UPDATE SET ${updates.join(", ")}`;
   }
 
-  /** Writes `columns` of the rows in the JSON array $1, matched by id. */
+  /**
+   * Writes `columns` of the rows in the JSON array $1, matched by id; $2 holds the same ids. The planner
+   * guesses 100 rows for any `jsonb_to_recordset`, and joined on that alone it scans the whole table
+   * (10k rows: 2.9 ms for 100 updates, 1.6 ms for one); `id = ANY($2)` tells it how many, and it reads
+   * them from the primary key (1.7 ms, 0.13 ms).
+   */
   updateColumns(columns: readonly JobColumn[]): string {
     const record = recordDefinition(["id", ...columns]);
     return `UPDATE ${this.names.jobs} AS j SET ${columns.map((c) => `${c} = ${recordValue(c)}`).join(", ")}
-      FROM jsonb_to_recordset($1::jsonb) AS ${record} WHERE j.id = r.id`;
+      FROM jsonb_to_recordset($1::jsonb) AS ${record} WHERE j.id = ANY($2::text[]) AND j.id = r.id`;
   }
 
   selectByIds(): string {

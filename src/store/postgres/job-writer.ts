@@ -56,7 +56,8 @@ export class JobWriter {
     const columns = changedColumns(changes);
     if (columns.length === 0) return;
     const rows = changes.map(([, after]) => jobToRow(after, columns));
-    await client.query(this.sql.updateColumns(columns), [JSON.stringify(rows)]);
+    const ids = changes.map(([, after]) => after.id);
+    await client.query(this.sql.updateColumns(columns), [JSON.stringify(rows), ids]);
     await this.#announce(
       client,
       changes
