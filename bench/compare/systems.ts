@@ -9,6 +9,7 @@ const LOADERS: Record<string, () => Promise<BenchSystem>> = {
   "jobd-json": async () => (await import("./adapters/jobd-library.js")).jobdLibrary.json,
   "jobd-sqlite-full": async () => (await import("./adapters/jobd-library.js")).jobdLibrary.sqliteFull,
   "jobd-sqlite-normal": async () => (await import("./adapters/jobd-library.js")).jobdLibrary.sqliteNormal,
+  "jobd-postgres": async () => (await import("./adapters/jobd-library.js")).jobdLibrary.postgres,
   "jobd-http-sqlite": async () => (await import("./adapters/jobd-http.js")).jobdHttp,
   plainjob: async () => (await import("./adapters/plainjob.js")).plainjob,
   bullmq: async () => (await import("./adapters/bullmq.js")).bullmq,

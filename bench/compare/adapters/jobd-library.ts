@@ -1,7 +1,9 @@
 /**
- * jobd embedded (`createServer`, DESIGN.md §7) on memory, JSON and SQLite (FULL, the default, and
- * NORMAL). The data directory belongs to one process, so W1's bulk enqueue runs in the worker's
- * process, as an application embedding jobd would do it.
+ * jobd embedded (`createServer`, DESIGN.md §7) on memory, JSON, SQLite (FULL, the default, and
+ * NORMAL) and PostgreSQL. The data directory belongs to one process, so W1's bulk enqueue runs in the
+ * worker's process, as an application embedding jobd would do it (on PostgreSQL too, for the same
+ * measurement). jobd's PostgreSQL schema is always `jobd`, so its runs use a database of their own,
+ * `jobd_bench`, on the peers' server, and drop that schema between runs.
  */
 import { createServer } from "../../../src/app/create-server.js";
 import {
@@ -13,9 +15,19 @@ import {
 } from "../adapter.js";
 import { jobdVersion } from "../package-version.js";
 import { makeTempDir, removeTempDir } from "../temp-dir.js";
+import {
+  dropSchema,
+  ownDatabase,
+  postgresDescription,
+  postgresUnavailableReason,
+} from "./postgres-schema.js";
 
 type JobdServer = Awaited<ReturnType<typeof createServer>>;
-type Backend = "memory" | "json" | "sqlite";
+type Backend = "memory" | "json" | "sqlite" | "postgres";
+
+/** jobd's schema on PostgreSQL, and the database its runs use. */
+const JOBD_SCHEMA = "jobd";
+const JOBD_BENCH_DATABASE = "jobd_bench";
 
 interface Variant {
   id: string;
@@ -34,6 +46,21 @@ function persistenceOf(ref: StoreRef) {
     backend,
     storagePath: String(ref.dir),
     ...(ref.sqliteSync ? { sqliteSync: ref.sqliteSync as "full" | "normal" } : {}),
+    ...(ref.databaseUrl ? { databaseUrl: String(ref.databaseUrl) } : {}),
+  };
+}
+
+/** A fresh store for one run: an empty `jobd` schema, or a new data directory. */
+async function freshStore(variant: Variant): Promise<StoreRef> {
+  if (variant.backend === "postgres") {
+    const databaseUrl = await ownDatabase(JOBD_BENCH_DATABASE);
+    await dropSchema(JOBD_SCHEMA, databaseUrl);
+    return { backend: variant.backend, databaseUrl };
+  }
+  return {
+    dir: makeTempDir(variant.id),
+    backend: variant.backend,
+    ...(variant.sqliteSync ? { sqliteSync: variant.sqliteSync } : {}),
   };
 }
 
@@ -60,13 +87,10 @@ function jobdSystem(variant: Variant): BenchSystem {
       "createServer embedded with a handler map and concurrency 10; the store belongs to one process, so W1's enqueueMany runs in the worker's process; counted from its `completed` event",
     enqueueInWorker: true,
     survivesRestart: variant.backend !== "memory",
-    version: async () => jobdVersion(),
-    unavailableReason: async () => undefined,
-    reset: async () => ({
-      dir: makeTempDir(variant.id),
-      backend: variant.backend,
-      ...(variant.sqliteSync ? { sqliteSync: variant.sqliteSync } : {}),
-    }),
+    version: async () =>
+      variant.backend === "postgres" ? `${jobdVersion()}, ${await postgresDescription()}` : jobdVersion(),
+    unavailableReason: async () => (variant.backend === "postgres" ? postgresUnavailableReason() : undefined),
+    reset: () => freshStore(variant),
     openProducer: async (ref) =>
       producerFor(await createServer({ persistence: persistenceOf(ref), logger: false }), true),
     startWorker: async (ref, options) => {
@@ -83,11 +107,12 @@ function jobdSystem(variant: Variant): BenchSystem {
       server.on("completed", () => options.onCompleted());
       return { stop: () => server.close(), producer: producerFor(server, false) };
     },
-    teardown: async (ref) => removeTempDir(String(ref.dir)),
+    teardown: async (ref) =>
+      ref.databaseUrl ? dropSchema(JOBD_SCHEMA, String(ref.databaseUrl)) : removeTempDir(String(ref.dir)),
   };
 }
 
-/** The four embedded variants. */
+/** The embedded variants. */
 export const jobdLibrary = {
   memory: jobdSystem({
     id: "jobd-memory",
@@ -114,5 +139,11 @@ export const jobdLibrary = {
     durability: "WAL, synchronous=NORMAL: survives a process crash, not power loss",
     backend: "sqlite",
     sqliteSync: "normal",
+  }),
+  postgres: jobdSystem({
+    id: "jobd-postgres",
+    label: "jobd PostgreSQL",
+    durability: "synchronous_commit=on: survives power loss",
+    backend: "postgres",
   }),
 };

@@ -11,8 +11,11 @@ export function freshSchemaName(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 }
 
-async function withClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 3000 });
+async function withClient<T>(
+  run: (client: pg.Client) => Promise<T>,
+  connectionString = BENCH_DATABASE_URL,
+): Promise<T> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     return await run(client);
@@ -21,9 +24,23 @@ async function withClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-/** Drops a run's schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
-  await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+/** Drops a run's schema and everything in it (in the bench database, or the one `url` names). */
+export async function dropSchema(schema: string, url = BENCH_DATABASE_URL): Promise<void> {
+  await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), url);
+}
+
+/**
+ * A database of the bench's own on the bench server, created if missing: for a system whose schema
+ * name is fixed (jobd's `jobd`), so that dropping it touches nothing else. Returns its URL.
+ */
+export async function ownDatabase(name: string): Promise<string> {
+  await withClient(async (client) => {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = new URL(BENCH_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** The server's version and commit settings (`fsync`, `synchronous_commit`), or throws when unreachable. */
