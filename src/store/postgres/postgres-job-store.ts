@@ -12,7 +12,8 @@
  * Known limits: no data-directory lock, so recovery may only reclaim expired leases (a `local:` worker
  * may be another live node); text columns cannot hold U+0000 (job-row.ts); notifications are best
  * effort (job-notifier.ts); `counts` and history totals are exact `count(*)`s, whose cost grows with
- * the table. docs/postgres.md has the operator's view.
+ * the table; an update waits for the slowest row lock of its group. docs/postgres.md has the
+ * operator's view.
  */
 import type pg from "pg";
 import { invalid, isJobdError, notFound } from "../../domain/errors.js";
