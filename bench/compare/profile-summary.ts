@@ -1,6 +1,6 @@
 /**
  * Summarizes V8 `.cpuprofile` files (from `node --cpu-prof`): the functions with the most self time,
- * and the jobd functions (src/) with the most total time. Usage:
+ * and the jobd functions (src/, or dist/ as bench:compare runs it) with the most total time. Usage:
  *   node --import tsx bench/compare/profile-summary.ts /tmp/prof/*.cpuprofile [--top 25]
  */
 import fs from "node:fs";
@@ -70,5 +70,5 @@ for (const file of files) {
   const sum = tally(JSON.parse(fs.readFileSync(file, "utf8")) as Profile, self, total);
   console.log(`\n=== ${file}: ${(sum / 1000).toFixed(0)} ms sampled`);
   print("self time", self, sum, top);
-  print("total time, jobd src/", total, sum, top, (name) => name.includes(" src/"));
+  print("total time, jobd", total, sum, top, (name) => / (src|dist)\//.test(name));
 }

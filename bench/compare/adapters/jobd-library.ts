@@ -2,10 +2,12 @@
  * jobd embedded (`createServer`, DESIGN.md §7) on memory, JSON, SQLite (FULL, the default, and
  * NORMAL) and PostgreSQL. The data directory belongs to one process, so W1's bulk enqueue runs in the
  * worker's process, as an application embedding jobd would do it (on PostgreSQL too, for the same
- * measurement). jobd's PostgreSQL schema is always `jobd`, so its runs use a database of their own,
+ * measurement). jobd is imported from its build (dist/, which `npm run bench:compare` rebuilds first), as
+ * users run it: through tsx, its ~100 source files added ~150 ms to W4's process start (measured).
+ * jobd's PostgreSQL schema is always `jobd`, so its runs use a database of their own,
  * `jobd_bench`, on the peers' server, and drop that schema between runs.
  */
-import { createServer } from "../../../src/app/create-server.js";
+import { createServer } from "../../../dist/app/create-server.js";
 import {
   BENCH_JOB_TYPE,
   type BenchPayload,

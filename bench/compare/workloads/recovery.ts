@@ -19,9 +19,9 @@ export const recoveryWorkload: Workload = {
   title: "W4 · recovery: process start with a backlog",
   description: (sizes) =>
     `${sizes.recoveryJobs.toLocaleString("en")} queued jobs in the store; a new process starts a worker ` +
-    `(concurrency ${WORKER_CONCURRENCY}); timed from the process spawn. jobd runs from its TypeScript ` +
-    "source through tsx, whose loader adds about half a second to jobd's process start; the last " +
-    "figure starts once the modules are loaded.",
+    `(concurrency ${WORKER_CONCURRENCY}); timed from the process spawn. jobd runs from its build ` +
+    "(dist/, as users run it); every worker process, peers' too, starts through tsx, the harness's " +
+    "TypeScript loader; the last figure starts once the modules are loaded.",
   metrics: [
     { key: "firstJobMs", label: "spawn → first job", unit: "ms", better: "lower" },
     { key: "drainedS", label: "spawn → all drained", unit: "s", better: "lower" },
