@@ -109,13 +109,14 @@ export class WalCheckpointer {
       },
     });
     this.#worker.on("message", () => this.#catchUp());
-    let failure: Error | undefined;
+    let failure: unknown; // whatever the worker threw
     this.#worker.on("error", (error) => {
       failure = error;
     });
     this.#exited = new Promise((resolve) => {
       this.#worker.once("exit", (code) => {
-        if (!this.#stopping) this.#fallBack(failure?.message ?? `it exited with code ${code}`);
+        if (!this.#stopping)
+          this.#fallBack(failure instanceof Error ? failure.message : `it exited with code ${code}`);
         resolve();
       });
     });
