@@ -1,6 +1,7 @@
 /**
- * One leased job in a remote worker: run the handler while the worker's shared `Heartbeats` renews the
- * lease (carrying the latest progress), abort the handler's signal when a heartbeat is refused
+ * One leased job in a remote worker: wait for a handler slot, run the handler while the worker's shared
+ * `Heartbeats` renews the lease (from the lease on, so a job leased ahead keeps its lease while it
+ * waits; carrying the latest progress), abort the handler's signal when a heartbeat is refused
  * (cancelled, lease lost), free the handler's slot as soon as it returns, and report the outcome once — retrying while the server is unreachable (a restart), for as long
  * as the lease may still be valid, because the lease survives the server's restart.
  */
@@ -18,6 +19,8 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 /** What a leased job shares with its worker. */
 export interface JobRunHooks {
   heartbeats: Heartbeats;
+  /** Resolves when the handler may start (a slot is free). */
+  slot: () => Promise<void>;
   /** Called once the handler has returned or thrown, before the outcome is reported. */
   handlerDone: () => void;
 }
@@ -54,10 +57,12 @@ class LeasedJob implements Beating {
 
   async run(handler: WorkHandler, hooks: JobRunHooks): Promise<void> {
     hooks.heartbeats.add(this);
-    const outcome = await this.runHandler(handler);
+    await hooks.slot();
+    // Cancelled (or its lease lost) while it waited for the slot: the handler never starts.
+    const outcome = this.lost.signal.aborted ? undefined : await this.runHandler(handler);
     hooks.heartbeats.delete(this);
     hooks.handlerDone();
-    if (this.lost.signal.aborted) {
+    if (!outcome || this.lost.signal.aborted) {
       this.settings.onError(this.lost.signal.reason, this.job); // the server moved on: reporting gets 409
       return;
     }

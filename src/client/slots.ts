@@ -1,50 +1,77 @@
 /**
- * The slots of one remote worker. A leased job takes a slot; its handler gives it back when it returns,
- * before its outcome is acknowledged, so the next lease can travel with the `complete` calls. Outcomes
- * still on their way are bounded too (at most `size` beyond the running handlers): a server slow to
- * acknowledge them slows the leasing instead of piling up jobs the worker holds.
+ * The slots of one remote worker. A leased job waits for a slot (`acquire`, in lease order), then its
+ * handler runs; the handler gives the slot back when it returns, before its outcome is acknowledged, so
+ * the next lease can travel with the `complete` calls. Outcomes still on their way are bounded too (at
+ * most `size` beyond the running handlers): a server slow to acknowledge them slows the leasing
+ * instead of piling up jobs the worker holds.
  */
 export class Slots {
   private running = 0;
   private unreported = 0;
+  /** Leased jobs waiting for a slot (claimed ahead), oldest first. */
+  private readonly queue: (() => void)[] = [];
   private wake: (() => void) | undefined;
 
   constructor(private readonly size: number) {}
 
-  /** How many jobs the next lease may ask for. */
+  /** Slots that neither run a handler nor are promised to a waiting job: what a lease may fill at once. */
   get free(): number {
-    return Math.max(0, Math.min(this.size - this.running, 2 * this.size - this.unreported));
+    return Math.max(
+      0,
+      Math.min(this.size - this.running - this.queue.length, 2 * this.size - this.unreported),
+    );
   }
 
-  /** A leased job starts. */
-  take(): void {
-    this.running++;
-    this.unreported++;
+  /** Leased jobs waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
   }
 
-  /** Its handler returned or threw. */
+  /** True while as many outcomes are on their way as the worker may hold: lease nothing more. */
+  get backlogged(): boolean {
+    return this.unreported >= 2 * this.size;
+  }
+
+  /** A leased job: resolves when its handler may start (at once if a slot is free). */
+  acquire(): Promise<void> {
+    if (this.running < this.size) {
+      this.start();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  /** Its handler returned or threw: the slot goes to the oldest waiting job, if any. */
   handlerDone(): void {
     this.running--;
-    this.freed();
+    const next = this.queue.shift();
+    if (next) {
+      this.start();
+      next();
+    }
+    this.changed();
   }
 
   /** Its outcome was reported (or given up). */
   reported(): void {
     this.unreported--;
-    this.freed();
+    this.changed();
   }
 
   /**
-   * Resolves once a slot is free (at once if one is). After a wait it resolves a turn later, so the
-   * slots of every handler that ended in the same turn go into one lease request.
+   * Resolves a turn after the next handler end or report, so the slots of every handler that ended in
+   * the same turn go into one lease request.
    */
-  whenFree(): Promise<void> {
-    if (this.free > 0) return Promise.resolve();
+  nextChange(): Promise<void> {
     return new Promise((resolve) => (this.wake = () => setImmediate(resolve)));
   }
 
-  private freed(): void {
-    if (this.free === 0) return;
+  private start(): void {
+    this.running++;
+    this.unreported++;
+  }
+
+  private changed(): void {
     this.wake?.();
     this.wake = undefined;
   }

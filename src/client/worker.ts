@@ -1,14 +1,18 @@
 /**
- * `JobdClient.work()`: a remote worker. One lease request at a time long-polls for as many jobs as
- * there are free handler slots (at most 100), and every job starts the moment its answer arrives
- * (`runLeasedJob`: heartbeats, complete/fail). A slot frees when its handler returns, so the next lease
- * goes out while the finished jobs' `complete` calls are still on their way: the server commits them
- * and the lease together. On `stop()` it stops leasing and waits for the jobs in flight to report. Unreachable or not-yet-ready servers (a restart) are retried with backoff;
+ * `JobdClient.work()`: a remote worker. One lease request at a time long-polls for the free handler
+ * slots plus a prefetch sized by the handlers' pace (src/queue/prefetch-pace.ts, the rule of the
+ * in-process dispatcher: about the last 10 ms of starts; none for handlers slower than that), at most
+ * 100. Every job takes a slot as soon as one is free, in lease order (`runLeasedJob`: heartbeats from
+ * the lease on, complete/fail). A slot frees when its handler returns, so the next lease goes out
+ * while the finished jobs' `complete` calls are still on their way — the server commits them and the
+ * lease together — and the jobs leased ahead run meanwhile instead of waiting for that round trip.
+ * On `stop()` it stops leasing and waits for the jobs it holds, leased ahead included, to run and report. Unreachable or not-yet-ready servers (a restart) are retried with backoff;
  * errors that retrying cannot fix (a wrong token, a bad type name) stop the worker.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { PrefetchPace } from "../queue/prefetch-pace.js";
 import { isJobdClientError } from "./errors.js";
 import { Heartbeats } from "./heartbeats.js";
 import { runLeasedJob } from "./job-run.js";
@@ -67,6 +71,7 @@ export class Worker {
   /** Leased jobs not yet reported (handler running, or its outcome on its way). */
   private readonly held = new Set<Promise<void>>();
   private readonly slots: Slots;
+  private readonly pace = new PrefetchPace();
   private readonly heartbeats: Heartbeats;
 
   constructor(
@@ -92,7 +97,7 @@ export class Worker {
     this.stopped = this.leaseLoop();
   }
 
-  /** How many leased jobs the worker holds now (running, or reporting their outcome). */
+  /** How many leased jobs the worker holds now (waiting for a slot, running, or reporting their outcome). */
   get active(): number {
     return this.held.size;
   }
@@ -106,10 +111,13 @@ export class Worker {
   private async leaseLoop(): Promise<void> {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
-      await this.slots.whenFree();
-      if (this.stopping.signal.aborted) break;
+      const wanted = this.leaseSize();
+      if (wanted === 0) {
+        await this.slots.nextChange(); // something is in flight, so a change will come
+        continue;
+      }
       try {
-        const jobs = await this.leaseSome(Math.min(MAX_LEASE_JOBS, this.slots.free));
+        const jobs = await this.leaseSome(wanted);
         failures = 0;
         for (const job of jobs) this.start(job);
       } catch (error) {
@@ -120,6 +128,12 @@ export class Worker {
       }
     }
     await Promise.all(this.held);
+  }
+
+  /** The free slots plus the prefetch the handlers' pace allows; none while outcomes pile up. */
+  private leaseSize(): number {
+    if (this.slots.backlogged) return 0;
+    return Math.min(MAX_LEASE_JOBS, this.pace.claimSize(this.slots.free, this.slots.waiting));
   }
 
   private leaseSome(maxJobs: number): Promise<RemoteJob[]> {
@@ -138,8 +152,14 @@ export class Worker {
   }
 
   private start(job: RemoteJob): void {
-    this.slots.take();
-    const hooks = { heartbeats: this.heartbeats, handlerDone: () => this.slots.handlerDone() };
+    const hooks = {
+      heartbeats: this.heartbeats,
+      slot: async () => {
+        await this.slots.acquire();
+        this.pace.started();
+      },
+      handlerDone: () => this.slots.handlerDone(),
+    };
     const run = runLeasedJob(this.client, job, this.handler, this.settings, hooks);
     this.held.add(run);
     void run.finally(() => {

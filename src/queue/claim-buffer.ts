@@ -1,23 +1,14 @@
 /**
- * Jobs the dispatcher claimed ahead of its free slots (prefetch), in claim order, and how many to hold.
- *
- * On a store whose every write is an fsync, the claim is the step that makes the handlers wait: with
- * one claim per freed slot, a commit carries at most `concurrency` jobs. Claiming a little ahead lets
- * one commit feed many runs. The buffer is sized by what the handlers actually consume: at most the
- * number of runs they started in about the last PREFETCH_HORIZON_MS (capped at MAX_PREFETCH). Fast
- * handlers get a deep buffer; handlers that take longer than the horizon get none (one claim per slot,
- * as without prefetch), so a buffered job waits about PREFETCH_HORIZON_MS, not behind slow runs.
+ * Jobs the dispatcher claimed ahead of its free slots (prefetch), in claim order, and how many to claim:
+ * as deep as the handlers' recent pace allows (prefetch-pace.ts).
  *
  * A buffered job is `processing`, leased to this server like a running one (the lease keeper renews it),
  * but its handler has not started: a graceful shutdown releases it uncounted, and so does the
  * dispatcher when it has waited MAX_BUFFER_WAIT_MS (handlers that slowed down after it was claimed).
  */
 import type { Job } from "../domain/job.js";
+import { PrefetchPace } from "./prefetch-pace.js";
 
-/** A buffered job should start within about this long, at the handlers' recent pace. */
-export const PREFETCH_HORIZON_MS = 10;
-/** The most jobs claimed ahead of the free slots, whatever the pace. */
-export const MAX_PREFETCH = 500;
 /**
  * A claimed job still waiting this long after its claim is given back (the handlers slowed down since
  * it was claimed): its wait counts toward its `timeout_ms` and keeps it from other workers.
@@ -27,33 +18,26 @@ export const MAX_BUFFER_WAIT_MS = 100;
 /** Claimed jobs waiting for a slot, and the prefetch depth the handlers' pace allows. */
 export class ClaimBuffer {
   private readonly jobs = new Map<string, Job>();
-  private windowStartedAt = 0;
-  private startsInWindow = 0;
-  private startsInLastWindow = 0;
+  private readonly pace: PrefetchPace;
 
   /** `now`: a monotonic clock in ms (tests pass their own). */
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(now?: () => number) {
+    this.pace = new PrefetchPace(now);
+  }
 
   /** Jobs waiting for a slot. */
   get size(): number {
     return this.jobs.size;
   }
 
-  /** How many jobs to hold beyond the free slots: the runs started in about the last horizon, capped. */
+  /** How many jobs to hold beyond the free slots (prefetch-pace.ts). */
   get target(): number {
-    this.rollWindow(this.now());
-    return Math.min(MAX_PREFETCH, Math.max(this.startsInLastWindow, this.startsInWindow));
+    return this.pace.target;
   }
 
-  /**
-   * How many jobs to claim now, with `free` slots that the buffer could not fill: enough for those slots
-   * and the prefetch target — but nothing while no slot waits and the buffer is still over half full, so
-   * claims come in batches (fewer, larger commits) instead of one small top-up per freed slot.
-   */
+  /** How many jobs to claim now, with `free` slots that the buffer could not fill (prefetch-pace.ts). */
   claimSize(free: number): number {
-    const target = this.target;
-    if (free <= 0 && this.jobs.size > target / 2) return 0;
-    return Math.max(0, free + target - this.jobs.size);
+    return this.pace.claimSize(free, this.jobs.size);
   }
 
   add(job: Job): void {
@@ -65,8 +49,7 @@ export class ClaimBuffer {
     const next = this.jobs.values().next();
     if (next.done) return undefined;
     this.jobs.delete(next.value.id);
-    this.rollWindow(this.now());
-    this.startsInWindow++;
+    this.pace.started();
     return next.value;
   }
 
@@ -101,14 +84,5 @@ export class ClaimBuffer {
   /** The buffered jobs, for lease renewal. */
   values(): Iterable<Job> {
     return this.jobs.values();
-  }
-
-  /** Tumbling windows of the horizon; a window that ended long ago says nothing about the pace now. */
-  private rollWindow(now: number): void {
-    const age = now - this.windowStartedAt;
-    if (age < PREFETCH_HORIZON_MS) return;
-    this.startsInLastWindow = age < 2 * PREFETCH_HORIZON_MS ? this.startsInWindow : 0;
-    this.startsInWindow = 0;
-    this.windowStartedAt = now;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * How work() talks to the server, seen through a recording fetch: one lease request asks for every
- * free slot and its jobs all start at once, never more than `concurrency` handlers run, and one shared
- * heartbeat timer keeps every held lease alive.
+ * free slot and its jobs all start at once, fast handlers get jobs leased ahead (prefetch), never more
+ * than `concurrency` handlers run, and one shared heartbeat timer keeps every held lease alive.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobdClient } from "../../src/client/index.js";
@@ -80,6 +80,33 @@ describe("work() leasing", () => {
     // One lease per job would be 25: at most 12 still means every lease carried two jobs on average.
     expect(withJobs.length).toBeLessThanOrEqual(12);
     expect(state.peak).toBe(10);
+  });
+
+  it("leases ahead of its free slots for fast handlers, still running at most `concurrency`", async () => {
+    const jobs = await client.createMany(Array.from({ length: 300 }, () => ({ type: "l.ahead" })));
+    const calls: Call[] = [];
+    let active = 0;
+    let peak = 0;
+    const worker = recordingClient(calls).work(
+      "l.ahead",
+      async () => {
+        peak = Math.max(peak, ++active);
+        await Promise.resolve();
+        active--;
+      },
+      { ...quiet, concurrency: 2 },
+    );
+    const done = await Promise.all(jobs.map((job) => waitForJob(client, job.id, ["completed"])));
+    await worker.stop();
+    const asked = calls
+      .filter((call) => call.path.endsWith("/lease"))
+      .map((call) => call.body.max_jobs as number);
+    expect(asked[0]).toBe(2); // no pace yet: the free slots only
+    expect(Math.max(...asked)).toBeGreaterThan(2); // then the starts of the last ~10 ms on top
+    expect(Math.max(...asked)).toBeLessThanOrEqual(100);
+    expect(peak).toBe(2);
+    expect(done.every((job) => job.attempts === 1)).toBe(true);
+    expect(worker.active).toBe(0);
   });
 
   it("never runs more than `concurrency` handlers, however the jobs arrive", async () => {

@@ -1,7 +1,8 @@
 /** The prefetch depth follows the handlers' recent pace, within bounds. */
 import { describe, expect, test } from "vitest";
 import type { Job } from "../../src/domain/job.js";
-import { ClaimBuffer, MAX_PREFETCH, PREFETCH_HORIZON_MS } from "../../src/queue/claim-buffer.js";
+import { ClaimBuffer } from "../../src/queue/claim-buffer.js";
+import { MAX_PREFETCH, PREFETCH_HORIZON_MS } from "../../src/queue/prefetch-pace.js";
 
 const job = (id: string) => ({ id }) as Job;
 
