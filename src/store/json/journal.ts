@@ -8,7 +8,7 @@
  * If a write or sync fails, what is in memory may no longer match the disk: the journal then refuses
  * every further change, and jobd must be restarted (it reloads what is on disk).
  */
-import { constants } from "node:fs";
+import { constants, writeSync } from "node:fs";
 import { type FileHandle, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { JobdError } from "../../domain/errors.js";
@@ -170,7 +170,9 @@ export class Journal implements ChangeLog {
     try {
       const bytes = Buffer.from(round.lines.join(""));
       await this.guard(async () => {
-        await this.handle.writeFile(bytes);
+        // Written on this thread (it lands in the page cache in µs), then synced on the thread pool:
+        // one thread-pool round trip per round instead of two.
+        for (let at = 0; at < bytes.length; ) at += writeSync(this.handle.fd, bytes, at);
         await this.handle.datasync();
       });
       this.writtenBytes += bytes.length;
