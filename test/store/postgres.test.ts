@@ -75,6 +75,19 @@ async function openNodes(count: number): Promise<PostgresJobStore[]> {
   return nodes;
 }
 
+/** Records what `store`'s listeners hear; `next()` resolves at the next notification heard. */
+async function listen(store: PostgresJobStore) {
+  const heard: number[] = [];
+  let wake: () => void = () => {};
+  const unsubscribe = store.onJobsAvailable((runAt) => {
+    heard.push(runAt);
+    wake();
+  });
+  await store.notificationsReady();
+  const next = () => new Promise<void>((resolve) => (wake = resolve));
+  return { heard, next, unsubscribe };
+}
+
 runJobStoreConformance("postgres", async () => {
   const schema = freshSchema();
   return { store: await openNode(schema), reopen: () => openNode(schema), cleanup: async () => {} };
@@ -152,6 +165,58 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
     );
     expect((await store.counts()).counts.queued).toBe(21);
     expect(await store.get(stored.id)).toEqual(stored);
+  });
+
+  test("a create's insert commits on its own, before it reads the job of a key taken meanwhile", async () => {
+    const app = `jobd_test_create_${process.pid}`;
+    const { store, schema } = await openNamed(app, 2);
+    const connect = async (name: string) => {
+      const client = new pg.Client({ connectionString: DATABASE_URL, application_name: name });
+      await client.connect();
+      onTestFinished(() => client.end());
+      return client;
+    };
+    const [keyHolder, tableLocker] = [await connect(`${app}_key`), await connect(`${app}_table`)];
+    const holder = makeJob({ idempotencyKey: "k" });
+    await keyHolder.query("BEGIN");
+    await keyHolder.query(new JobSql(pgNames(schema)).upsert(), [JSON.stringify([jobToRow(holder)])]);
+    const created = store.create(makeJob({ idempotencyKey: "k" }));
+    await expect.poll(async () => (await waitingBackends(app)).length).toBe(1); // the insert waits for "k"
+    await tableLocker.query("BEGIN");
+    const locked = tableLocker.query(`LOCK TABLE "${schema}".jobs IN ACCESS EXCLUSIVE MODE`);
+    await expect.poll(async () => (await waitingBackends(`${app}_table`)).length).toBe(1);
+    await keyHolder.query("COMMIT");
+    // Granted once the insert has committed. Inside the insert's transaction, the read of "k" would
+    // have gone first (its transaction already holds a lock on the table) and the create would be done.
+    await locked;
+    await expect.poll(async () => (await waitingBackends(app)).length).toBe(1);
+    await tableLocker.query("COMMIT");
+    expect(await created).toEqual({ job: holder, created: false });
+  });
+
+  test("a create notifies once, with its earliest due time; a create that inserts nothing does not", async () => {
+    const [store] = (await openNodes(1)) as [PostgresJobStore];
+    const { heard, next } = await listen(store);
+    const createAndHear = async (create: () => Promise<unknown>) => {
+      const woken = next();
+      await create();
+      await woken;
+    };
+    await createAndHear(() => store.create(makeJob({ idempotencyKey: "a", runAt: T0 })));
+    await createAndHear(() =>
+      store.createMany([
+        makeJob({ idempotencyKey: "a", runAt: T0 - HOUR }),
+        makeJob({ idempotencyKey: "b", runAt: T0 + 2 * HOUR }),
+        makeJob({ runAt: T0 + HOUR }),
+      ]),
+    );
+    expect((await store.create(makeJob({ idempotencyKey: "b", runAt: T0 - HOUR }))).created).toBe(false);
+    expect(
+      await store.createMany([makeJob({ idempotencyKey: "a" }), makeJob({ idempotencyKey: "b" })]),
+    ).toEqual([expect.objectContaining({ created: false }), expect.objectContaining({ created: false })]);
+    // Notifications arrive in commit order: a stray one would come before this one.
+    await createAndHear(() => store.create(makeJob({ runAt: T0 + 3 * HOUR })));
+    expect(heard).toEqual([T0, T0 + HOUR, T0 + 3 * HOUR]);
   });
 
   test("concurrent updates commit in one transaction, and a stale one among them is refused alone", async () => {
@@ -288,21 +353,15 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
   test("a lost listening connection is reopened, and listeners are told to look (0)", async () => {
     const app = `jobd_test_listen_${process.pid}`;
     const { store } = await openNamed(app, 1);
-    const heard: number[] = [];
-    let wake: () => void = () => {};
-    store.onJobsAvailable((runAt) => {
-      heard.push(runAt);
-      wake();
-    });
-    await store.notificationsReady();
-    let woken = new Promise<void>((resolve) => (wake = resolve));
+    const { heard, next } = await listen(store);
+    let woken = next();
     await admin.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
       [app],
     );
     await woken;
     expect(heard).toEqual([0]);
-    woken = new Promise<void>((resolve) => (wake = resolve));
+    woken = next();
     await store.create(makeJob({ runAt: T0 }));
     await woken;
     expect(heard).toEqual([0, T0]);
@@ -334,14 +393,7 @@ describe.skipIf(!selected)("PostgresJobStore", () => {
 
   test("jobs queued on one node wake another node's listener with their due time", async () => {
     const [a, b] = (await openNodes(2)) as [PostgresJobStore, PostgresJobStore];
-    const heard: number[] = [];
-    let wake: () => void = () => {};
-    const unsubscribe = b.onJobsAvailable((runAt) => {
-      heard.push(runAt);
-      wake();
-    });
-    await b.notificationsReady();
-    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    const { heard, next, unsubscribe } = await listen(b);
 
     let woken = next();
     await a.createMany([makeJob({ runAt: T0 + HOUR }), makeJob({ runAt: T0 + 2 * HOUR })]);

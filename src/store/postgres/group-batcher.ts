@@ -1,16 +1,17 @@
 /**
  * Group commit for PostgreSQL writes that arrive one at a time: single creates, and `update`s (the
- * engine's outcomes, remote workers' completes and heartbeats). On its own each would be a transaction
- * of several round trips and one WAL flush. Instead the writes queued during one event-loop turn and the
- * next poll phase (after-next-poll.ts, as SQLite's group commit) form one group, written by one
- * transaction with one statement per step for the whole group: one flush for many jobs. Up to
- * MAX_GROUPS_IN_FLIGHT groups run at once; writes that arrive while that many are in flight gather for
- * the next group.
+ * engine's outcomes, remote workers' completes and heartbeats). On its own each would be at least one
+ * statement and one WAL flush. Instead the writes queued during one event-loop turn and the next poll
+ * phase (after-next-poll.ts, as SQLite's group commit) form one group, written by one transaction with
+ * one statement per step for the whole group (creates: one statement in all): one flush for many jobs.
+ * Up to MAX_GROUPS_IN_FLIGHT groups run at once; writes that arrive while that many are in flight
+ * gather for the next group.
  *
  * A group answers each write on its own, so a write the group refuses (a transition's `conflict`, an
- * unknown id) fails alone while the rest commit. When the whole group fails, one write may be the cause
- * (e.g. a job id already stored), so each is retried alone and only the bad one fails — unless the
- * database is `unavailable`: then every write of the group fails as it is.
+ * unknown id, an idempotency key that changed hands) fails alone while the rest commit. When the whole
+ * group fails, one write may be the cause (e.g. a job id already stored), so each is retried alone and
+ * only the bad one fails — unless the database is `unavailable`: then every write of the group fails as
+ * it is.
  */
 import { isJobdError } from "../../domain/errors.js";
 import { afterNextPoll } from "../after-next-poll.js";

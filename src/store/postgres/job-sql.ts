@@ -60,13 +60,23 @@ const RECORD_VALUES = JOB_COLUMNS.map(recordValue).join(", ");
 export class JobSql {
   constructor(private readonly names: PgNames) {}
 
-  /** Inserts the JSON array of rows in $1; rows whose idempotency key is taken are skipped. */
-  insertMany(): string {
+  /**
+   * Inserts the JSON array of rows in $1 — rows whose idempotency key is taken are skipped — and, when
+   * it inserted any, announces the earliest `run_at` among them: one statement, one row `{ids}` of the
+   * inserted ids (no row when none was). The notification belongs to the statement's transaction, so it
+   * is delivered only if the insert commits. `pg_notify` is in the select list, evaluated for each row
+   * returned (a SELECT in a WITH that the query does not read would never run); HAVING returns no row,
+   * so no notification, when nothing was inserted.
+   */
+  insertAndAnnounce(): string {
     // Inserting in key order makes concurrent batches lock keys in one order: no deadlock between them.
-    return `INSERT INTO ${this.names.jobs} (${COLUMN_LIST})
-      SELECT ${RECORD_VALUES} FROM ${RECORD_ROWS}
-      ORDER BY r.idempotency_key
-      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`;
+    return `WITH inserted AS (
+        INSERT INTO ${this.names.jobs} (${COLUMN_LIST})
+        SELECT ${RECORD_VALUES} FROM ${RECORD_ROWS}
+        ORDER BY r.idempotency_key
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, run_at)
+      SELECT array_agg(id) AS ids, pg_notify('${this.names.channel}', min(run_at)::text) AS announced
+      FROM inserted HAVING count(*) > 0`;
   }
 
   /** Inserts or replaces one row, from the JSON array in $1. */

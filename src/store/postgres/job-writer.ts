@@ -1,8 +1,9 @@
 /**
- * The bulk writes every store operation ends in, each one statement inside the caller's transaction:
- * inserting new jobs (idempotency keys respected) and writing back transitioned jobs — and, for a group
- * of `update`s, locking their rows and applying their transitions first. Writes announce newly queued
- * work on the notification channel, delivered when the transaction commits.
+ * The bulk writes every store operation ends in: inserting new jobs (idempotency keys respected), one
+ * statement that commits on its own or inside the caller's transaction; and writing back transitioned
+ * jobs inside the caller's transaction — for a group of `update`s, locking their rows and applying their
+ * transitions first. Writes announce newly queued work on the notification channel, delivered when the
+ * transaction commits.
  */
 import type pg from "pg";
 import { JobdError, notFound } from "../../domain/errors.js";
@@ -14,40 +15,54 @@ import { changedColumns, type JobSql } from "./job-sql.js";
 /** A job before and after its transition. */
 export type JobChange = readonly [before: Job, after: Job];
 
+/** Runs one statement: on a transaction's client, or on its own (autocommit). */
+export type RunSql = <R extends pg.QueryResultRow>(
+  sql: string,
+  params: unknown[],
+) => Promise<pg.QueryResult<R>>;
+
 /** One `update` call: the job it names and the transition to apply. */
 export interface JobUpdate {
   id: string;
   transition: Transition;
 }
 
-/** Inserts and write-backs on a transaction's client, with their notifications. */
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then(
+    (value) => ({ status: "fulfilled", value }),
+    (reason: unknown) => ({ status: "rejected", reason }),
+  );
+
+/** Inserts and write-backs, with their notifications. */
 export class JobWriter {
   constructor(private readonly sql: JobSql) {}
 
   /**
-   * Inserts `jobs` in one statement; a job whose idempotency key is already stored is not inserted and
-   * the stored job is returned instead. Results are in input order.
+   * Creates `jobs`, answering each on its own, in input order. One statement inserts them and announces
+   * the inserted ones (job-sql.ts `insertAndAnnounce`); a job whose idempotency key is already stored is
+   * skipped, and only then a second statement reads the jobs holding those keys. On `autocommit` the
+   * insert has committed before that read: its jobs are created whatever the read does.
    */
-  async insert(client: pg.PoolClient, jobs: readonly Job[]): Promise<CreateResult[]> {
-    const { rows } = await client.query<{ id: string }>(this.sql.insertMany(), [
+  async create(run: RunSql, jobs: readonly Job[]): Promise<PromiseSettledResult<CreateResult>[]> {
+    const { rows } = await run<{ ids: string[] }>(this.sql.insertAndAnnounce(), [
       JSON.stringify(jobs.map((job) => jobToRow(job))),
     ]);
-    const inserted = new Set(rows.map((row) => row.id));
-    const stored = await this.#storedByKey(
-      client,
-      jobs.filter((job) => !inserted.has(job.id)),
-    );
-    await this.#announce(
-      client,
-      jobs.filter((job) => inserted.has(job.id)),
-    );
-    return jobs.map((job) => {
-      if (inserted.has(job.id)) return { job, created: true };
-      const existing = stored.get(job.idempotencyKey as string);
-      // The key's job was deleted between our insert and this read: the caller may simply retry.
+    const inserted = new Set(rows[0]?.ids);
+    const skipped = jobs.filter((job) => !inserted.has(job.id));
+    const stored = await settle(this.#storedByKey(run, skipped));
+    return jobs.map((job): PromiseSettledResult<CreateResult> => {
+      if (inserted.has(job.id)) return { status: "fulfilled", value: { job, created: true } };
+      if (stored.status === "rejected") return stored;
+      const existing = stored.value.get(job.idempotencyKey as string);
+      // ON CONFLICT DO NOTHING locks nothing, so at READ COMMITTED the key's job may be deleted before
+      // this read — after the insert's commit as well as inside its transaction, where the read took a
+      // fresh snapshot too. Either way this job was not inserted, so it alone may simply be retried.
       if (!existing)
-        throw new JobdError("conflict", `idempotency key "${job.idempotencyKey}" changed hands; retry`);
-      return { job: existing, created: false };
+        return {
+          status: "rejected",
+          reason: new JobdError("conflict", `idempotency key "${job.idempotencyKey}" changed hands; retry`),
+        };
+      return { status: "fulfilled", value: { job: existing, created: false } };
     });
   }
 
@@ -97,10 +112,10 @@ export class JobWriter {
     return results;
   }
 
-  async #storedByKey(client: pg.PoolClient, jobs: readonly Job[]): Promise<Map<string, Job>> {
+  async #storedByKey(run: RunSql, jobs: readonly Job[]): Promise<Map<string, Job>> {
     const keys = jobs.map((job) => job.idempotencyKey).filter((key): key is string => key !== null);
     if (keys.length === 0) return new Map();
-    const { rows } = await client.query<JobRow>(this.sql.selectByKeys(), [keys]);
+    const { rows } = await run<JobRow>(this.sql.selectByKeys(), [keys]);
     return new Map(rows.map(jobFromRow).map((job) => [job.idempotencyKey as string, job]));
   }
 

@@ -2,12 +2,14 @@
  * PostgresJobStore: several jobd nodes share one PostgreSQL database (DESIGN.md §1, §3).
  *
  * Every write is one transaction at READ COMMITTED: rows are locked (`FOR UPDATE`), the domain's pure
- * transition is applied in JS, and the changed columns are written back in one batched UPDATE. Claims
- * lock with `SKIP LOCKED`, so concurrent claimers on any number of nodes never share a job and never
- * wait for each other. Concurrent single creates and concurrent `update`s (the engine's outcomes,
- * remote workers' completes) are group-committed, many in one transaction (group-batcher.ts). Commits are
- * durable ("power-loss") as long as the server keeps `fsync` on; sessions never run with
- * `synchronous_commit = off` (pg-pool.ts).
+ * transition is applied in JS, and the changed columns are written back in one batched UPDATE. A create
+ * is one statement (insert and notification) that commits on its own, plus a read of the jobs holding
+ * keys that were already taken, only when some were; a batch with keys keeps the two in one
+ * transaction. Claims lock with `SKIP LOCKED`, so concurrent claimers on any number of nodes never
+ * share a job and never wait for each other. Concurrent single creates and concurrent `update`s (the
+ * engine's outcomes, remote workers' completes) are group-committed, many in one transaction
+ * (group-batcher.ts). Commits are durable ("power-loss") as long as the server keeps `fsync` on;
+ * sessions never run with `synchronous_commit = off` (pg-pool.ts).
  *
  * Known limits: no data-directory lock, so recovery may only reclaim expired leases (a `local:` worker
  * may be another live node); text columns cannot hold U+0000 (job-row.ts); notifications are best
@@ -36,7 +38,7 @@ import { GroupBatcher } from "./group-batcher.js";
 import { JobNotifier, type JobsAvailableListener } from "./job-notifier.js";
 import { type JobRow, jobFromRow, jobToRow } from "./job-row.js";
 import { JobSql } from "./job-sql.js";
-import { type JobUpdate, JobWriter } from "./job-writer.js";
+import { type JobUpdate, JobWriter, type RunSql } from "./job-writer.js";
 import { migrate } from "./migrations.js";
 import { type PgNames, pgNames } from "./pg-names.js";
 import { createPool, unreachable } from "./pg-pool.js";
@@ -52,6 +54,14 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
+/** The values, in order; the first rejection's reason is thrown instead. */
+function valuesOrThrow<T>(results: readonly PromiseSettledResult<T>[]): T[] {
+  return results.map((result) => {
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+}
+
 /** Jobs per locked page in `updateMany`: bounds memory, not atomicity (all pages are one transaction). */
 const UPDATE_PAGE_SIZE = 1_000;
 
@@ -64,8 +74,12 @@ export class PostgresJobStore implements JobStore {
   readonly #sql: JobSql;
   readonly #writer: JobWriter;
   readonly #notifier: JobNotifier;
-  readonly #creates = new GroupBatcher<Job, CreateResult>(async (jobs) =>
-    (await this.createMany(jobs)).map((value) => ({ status: "fulfilled", value })),
+  /** One statement on its own, committed at once; connection failures come out `unavailable`. */
+  readonly #autocommit: RunSql = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) =>
+    runStatement<R>(this.#pool, sql, params);
+  // Single creates are independent, so a group needs no transaction: its insert is one statement.
+  readonly #creates = new GroupBatcher<Job, CreateResult>((jobs) =>
+    this.#writer.create(this.#autocommit, jobs),
   );
   readonly #updates = new GroupBatcher<JobUpdate, Job>((updates) =>
     inTransaction(this.#pool, (client) => this.#writer.update(client, updates)),
@@ -125,9 +139,18 @@ export class PostgresJobStore implements JobStore {
     return this.#creates.write(job);
   }
 
-  createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
-    if (jobs.length === 0) return Promise.resolve([]);
-    return inTransaction(this.#pool, (client) => this.#writer.insert(client, jobs));
+  async createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
+    if (jobs.length === 0) return [];
+    // Without idempotency keys nothing is skipped: the insert is the whole batch, atomic on its own. With
+    // keys, the read of the skipped keys' jobs may find one deleted meanwhile and refuse the batch; it
+    // shares the insert's transaction so that the refusal undoes the batch's inserts (all or none).
+    if (jobs.every((job) => job.idempotencyKey === null))
+      return valuesOrThrow(await this.#writer.create(this.#autocommit, jobs));
+    return inTransaction(this.#pool, async (client) => {
+      const run: RunSql = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) =>
+        client.query<R>(sql, params);
+      return valuesOrThrow(await this.#writer.create(run, jobs));
+    });
   }
 
   claim(request: ClaimRequest): Promise<Job[]> {

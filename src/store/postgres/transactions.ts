@@ -3,7 +3,8 @@
  * (pg-errors.ts). Writes run at READ COMMITTED with row locks (`FOR UPDATE`, `SKIP LOCKED`),
  * which is what makes concurrent nodes safe; a deadlock or serialization failure — possible when two
  * nodes' batches touch the same idempotency keys in different orders — is retried, which is safe
- * because the work inside is a pure transition applied to freshly locked rows.
+ * because the work inside is a pure transition applied to freshly locked rows, or one statement on its
+ * own (a create), which was undone whole.
  */
 import type pg from "pg";
 import { toStoreError } from "./pg-errors.js";
@@ -38,16 +39,21 @@ async function once<T>(pool: pg.Pool, begin: string, work: Work<T>): Promise<T> 
   }
 }
 
-/** Runs `work` in one read-write transaction, retried on deadlock or serialization failure. */
-export async function inTransaction<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+/** Runs `attempt`, again on deadlock or serialization failure (nothing happened), up to MAX_TRIES. */
+async function retried<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
     try {
-      return await once(pool, "BEGIN", work);
+      return await attempt();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (attempt >= MAX_TRIES || code === undefined || !RETRYABLE.has(code)) throw toStoreError(error);
+      if (tries >= MAX_TRIES || code === undefined || !RETRYABLE.has(code)) throw toStoreError(error);
     }
   }
+}
+
+/** Runs `work` in one read-write transaction, retried on deadlock or serialization failure. */
+export function inTransaction<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
+  return retried(() => once(pool, "BEGIN", work));
 }
 
 /** Runs `work` on one consistent read-only snapshot (e.g. a page of history and its total). */
@@ -59,15 +65,11 @@ export async function inSnapshot<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
   }
 }
 
-/** Runs one statement on its own (autocommit). */
-export async function runStatement<R extends pg.QueryResultRow>(
+/** Runs one statement on its own (autocommit), retried on deadlock or serialization failure. */
+export function runStatement<R extends pg.QueryResultRow>(
   pool: pg.Pool,
   sql: string,
   params: unknown[] = [],
 ): Promise<pg.QueryResult<R>> {
-  try {
-    return await pool.query<R>(sql, params);
-  } catch (error) {
-    throw toStoreError(error);
-  }
+  return retried(() => pool.query<R>(sql, params));
 }
