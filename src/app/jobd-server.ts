@@ -46,6 +46,7 @@ export class JobdServer extends LibraryApi {
     this.http = buildServer({
       queue,
       isReady: () => this.ready,
+      isDraining: () => this.closing !== undefined,
       apiToken: options.apiToken,
       maxPayloadBytes: options.maxPayloadBytes,
       // Given a ready logger (jobd serve's), the HTTP server logs into it: refusals and faults with

@@ -24,6 +24,8 @@ export interface ServerDeps {
   queue: JobQueueApi;
   /** False until recovery is done: `/readyz` and `/api/*` answer 503 until then. */
   isReady: () => boolean;
+  /** True once a graceful shutdown has begun: `/readyz` answers 503 from then on (availability.ts). */
+  isDraining?: () => boolean;
   /** When set, every `/api/*` request needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string;
   /** `--max-payload-bytes`: bounds a create body (a batch body may be up to 64 MiB). */
@@ -63,7 +65,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.register(swagger, openApiOptions);
-  const availability = new Availability(deps.isReady);
+  const availability = new Availability(deps.isReady, deps.isDraining);
   app.addHook("preClose", async () => availability.markClosing());
   // Node's closeIdleConnections() spares sockets that never carried a request (Node 20's fetch opens
   // one after every aborted request; browsers preconnect), and Fastify keeps them alive 72 s: without

@@ -135,6 +135,34 @@ describe("createServer", () => {
     expect((await server.get(job.id)).type).toBe("via.http");
   });
 
+  test("once close() has begun, /readyz answers 503 while the API still serves remote workers", async () => {
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const server = await createServer({
+      logger: false,
+      listen: { port: 0, host: "127.0.0.1" },
+      handlers: {
+        slow: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            started();
+          }),
+      },
+    });
+    await server.enqueue({ type: "slow" });
+    await running;
+    const closed = server.close(); // waits for the running handler (the shutdown timeout is 30 s)
+    const readyz = await fetch(`${server.url}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(((await readyz.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    expect((await fetch(`${server.url}/api/stats`)).status).toBe(200);
+    release();
+    await closed;
+  });
+
   test("tasksDir loads handlers; bad options are refused before anything opens", async () => {
     const dir = tempDir("app-tasks");
     writeFileSync(`${dir}/hello.mjs`, "export default async (p) => 'hello ' + p;\n");

@@ -16,6 +16,8 @@ const API_ROUTES = [
   ["GET", "/api/events"],
   ["GET", "/api/openapi.json"],
   ["DELETE", "/api/jobs/01900000-0000-7000-8000-000000000000"],
+  ["GET", "/api/no-such-route"],
+  ["POST", "/api/jobs/01900000-0000-7000-8000-000000000000/no-such-action"],
 ] as const;
 
 describe("--api-token", () => {
@@ -41,6 +43,12 @@ describe("--api-token", () => {
     expect(created.statusCode).toBe(201);
     const list = await server.app.inject({ url: "/api/jobs", headers: auth });
     expect(list.json().total).toBe(1);
+  });
+
+  test("an unknown /api/* path is 404 only for the right token", async () => {
+    server = await startServer({ apiToken: TOKEN });
+    const res = await server.app.inject({ url: "/api/nope", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([res.statusCode, res.json().error.code]).toEqual([404, "not_found"]);
   });
 
   test("/healthz, /readyz and /metrics need no token", async () => {

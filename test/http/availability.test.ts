@@ -21,3 +21,15 @@ test("unavailable until ready, available once ready, unavailable again once clos
   availability.markClosing();
   expect(reason(availability)).toBe("unavailable: jobd is shutting down");
 });
+
+test("draining (a shutdown has begun): /readyz refuses, the API still answers", () => {
+  let draining = false;
+  const availability = new Availability(
+    () => true,
+    () => draining,
+  );
+  availability.assertReady();
+  draining = true;
+  expect(() => availability.assertReady()).toThrow("jobd is shutting down");
+  expect(reason(availability)).toBeNull();
+});

@@ -1,5 +1,5 @@
 /**
- * `GET /healthz` (the process answers) and `GET /readyz` (recovery is done and the server is not closing);
+ * `GET /healthz` (the process answers) and `GET /readyz` (recovery is done and no shutdown has begun);
  * both need no token.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
@@ -32,12 +32,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ availability: Availabilit
       schema: {
         tags: ["health"],
         security: [],
-        summary: "Readiness: 200 once recovery is done, 503 before",
+        summary: "Readiness: 200 once recovery is done, 503 before and once shutdown has begun",
         response: responses({ 200: StatusBody }),
       },
     },
     async () => {
-      availability.assertAvailable();
+      availability.assertReady();
       return { status: "ready" };
     },
   );
