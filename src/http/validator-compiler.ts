@@ -6,9 +6,10 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
 import { invalid } from "../domain/errors.js";
-import { describeError } from "../schemas/validate.js";
+import { NoBody } from "../schemas/api.js";
+import { compileValidator, describeError } from "../schemas/validate.js";
 
 /** The part of a query schema `parseQuery` reads. */
 interface QuerySchema {
@@ -27,6 +28,17 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     return { error: invalid(first ? describeError(first) : `invalid ${httpPart ?? "request"}`) };
   };
 };
+
+const checkNoBody = compileValidator(NoBody);
+
+/**
+ * The `preValidation` hook of a route that takes no body (retry, cancel, delete): an absent or empty
+ * body and `{}` pass, any field is unknown. A hook, not a body schema: the OpenAPI document would show
+ * a schema as a required request body.
+ */
+export async function refuseBody(request: FastifyRequest): Promise<void> {
+  if (request.body !== undefined) checkNoBody(request.body);
+}
 
 const INTEGER = /^-?\d+$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;

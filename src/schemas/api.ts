@@ -36,6 +36,9 @@ const NameList = Type.Array(Name, { minItems: 1, maxItems: 100 });
 export const JobIdParams = Type.Object({ id: Type.String({ format: "uuid" }) }, strict);
 export type JobIdParams = Static<typeof JobIdParams>;
 
+/** The query of a route that takes no parameters: any parameter is unknown. */
+export const NoQuery = Type.Object({}, strict);
+
 /** `GET /api/jobs/history` (and `GET /api/jobs`). */
 export const HistoryQuery = Type.Object(
   {
@@ -59,6 +62,9 @@ export const EventsQuery = Type.Object(
 export type EventsQuery = Static<typeof EventsQuery>;
 
 // ---- request bodies ----
+
+/** The body of a route that takes none (retry, cancel, delete): absent, empty or `{}`. */
+export const NoBody = Type.Object({}, strict);
 
 export const BatchCreateBody = Type.Object(
   { jobs: Type.Array(CreateJobBody, { minItems: 1, maxItems: MAX_BATCH_JOBS }) },

@@ -8,7 +8,7 @@ import { createJob, leaseOne, type ServerFixture, startServer } from "./server-f
 
 interface BadCase {
   name: string;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
   url: string;
   /** An object is sent as JSON; a string is sent as it is. */
   body?: unknown;
@@ -21,6 +21,7 @@ const LEASED = "{leased}";
 const NOT_UUID = "/api/jobs/not-a-uuid";
 const when = "2030-01-01T00:00:00Z";
 const lease = (extra: object) => ({ worker_id: "w1", attempt: 1, ...extra });
+const UNKNOWN_X = ['unknown field "x"'];
 
 const cases: BadCase[] = [
   // create bodies
@@ -158,6 +159,42 @@ const cases: BadCase[] = [
     url: "/api/events?status=queued",
     mentions: ['"status"'],
   },
+  // unknown query parameters on every route, and a body where none is taken
+  { name: "get with a query", method: "GET", url: `/api/jobs/${LEASED}?x=1`, mentions: UNKNOWN_X },
+  { name: "create with a query", url: "/api/jobs?x=1", body: { type: "t" }, mentions: UNKNOWN_X },
+  {
+    name: "batch with a query",
+    url: "/api/jobs/batch?x=1",
+    body: { jobs: [{ type: "t" }] },
+    mentions: UNKNOWN_X,
+  },
+  { name: "stats with a query", method: "GET", url: "/api/stats?x=1", mentions: UNKNOWN_X },
+  { name: "cancel with a query", url: `/api/jobs/${LEASED}/cancel?x=1`, mentions: UNKNOWN_X },
+  { name: "retry with a query", url: `/api/jobs/${LEASED}/retry?x=1`, mentions: UNKNOWN_X },
+  { name: "delete with a query", method: "DELETE", url: `/api/jobs/${LEASED}?x=1`, mentions: UNKNOWN_X },
+  {
+    name: "lease with a query",
+    url: "/api/workers/lease?x=1",
+    body: { worker_id: "w2" },
+    mentions: UNKNOWN_X,
+  },
+  { name: "retry-failed with a query", url: "/api/jobs/retry-failed?x=1", body: {}, mentions: UNKNOWN_X },
+  {
+    name: "heartbeat with a query",
+    url: `/api/jobs/${LEASED}/heartbeat?x=1`,
+    body: lease({ progress: 5 }),
+    mentions: UNKNOWN_X,
+  },
+  { name: "cancel with a body", url: `/api/jobs/${LEASED}/cancel`, body: { x: 1 }, mentions: UNKNOWN_X },
+  { name: "retry with a body", url: `/api/jobs/${LEASED}/retry`, body: { x: 1 }, mentions: UNKNOWN_X },
+  {
+    name: "delete with a body",
+    method: "DELETE",
+    url: `/api/jobs/${LEASED}`,
+    body: { x: 1 },
+    mentions: UNKNOWN_X,
+  },
+  { name: "cancel with a list body", url: `/api/jobs/${LEASED}/cancel`, body: [], mentions: ['"body"'] },
   // retry-failed
   {
     name: "retry-failed unknown field",
@@ -250,7 +287,7 @@ describe("bad input is 400 invalid_request naming the field, and nothing is stor
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     const headers: Record<string, string> = {};
     if (payload !== undefined) headers["content-type"] = contentType ?? "application/json";
-    const res = await server.app.inject({ method, url: url.replace(LEASED, leased.id), headers, payload });
+    const res = await server.app.inject({ method, url: url.replaceAll(LEASED, leased.id), headers, payload });
     expect(res.statusCode, res.body).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe("invalid_request");

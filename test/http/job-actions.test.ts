@@ -77,3 +77,25 @@ describe("POST /api/jobs/{id}/cancel", () => {
     expect(cancelRunning.json().job).toMatchObject({ status: "cancelled", worker_id: null });
   });
 });
+
+describe("routes without a body (retry, cancel, delete)", () => {
+  test("take an absent body, an empty one and {}", async () => {
+    const job = await createJob(server.app);
+    const empty = { "content-type": "application/json" };
+    const cancel = await server.app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.id}/cancel`,
+      headers: empty,
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect((await post(server.app, `/api/jobs/${job.id}/retry`, {})).statusCode).toBe(200);
+    expect((await post(server.app, `/api/jobs/${job.id}/cancel`, {})).statusCode).toBe(200);
+    const remove = await server.app.inject({
+      method: "DELETE",
+      url: `/api/jobs/${job.id}`,
+      headers: empty,
+      payload: "{}",
+    });
+    expect(remove.statusCode, remove.body).toBe(204);
+  });
+});

@@ -8,21 +8,25 @@ import type { JobQueueApi } from "../../queue/job-queue-api.js";
 import {
   JobIdParams,
   JobResponse,
+  NoQuery,
   RetryFailedBody,
   RetryFailedResponse,
   RetryResponse,
 } from "../../schemas/api.js";
 import { responses } from "../route-schema.js";
+import { refuseBody } from "../validator-compiler.js";
 
 /** The job action routes; the plugin is registered under `/api`. */
 export const jobActionRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = async (app, { queue }) => {
   app.post(
     "/jobs/:id/retry",
     {
+      preValidation: refuseBody,
       schema: {
         tags: ["jobs"],
         summary: "Queue a failed or cancelled job again (attempts reset)",
         params: JobIdParams,
+        querystring: NoQuery,
         response: responses({ 200: RetryResponse }),
       },
     },
@@ -39,6 +43,7 @@ export const jobActionRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> 
         tags: ["jobs"],
         summary: "Retry every failed job, or those of one type and/or queue, in one step",
         body: RetryFailedBody,
+        querystring: NoQuery,
         response: responses({ 200: RetryFailedResponse }),
       },
     },
@@ -48,10 +53,12 @@ export const jobActionRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> 
   app.post(
     "/jobs/:id/cancel",
     {
+      preValidation: refuseBody,
       schema: {
         tags: ["jobs"],
         summary: "Cancel a queued or processing job",
         params: JobIdParams,
+        querystring: NoQuery,
         response: responses({ 200: JobResponse }),
       },
     },

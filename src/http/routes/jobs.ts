@@ -15,9 +15,11 @@ import {
   JobListResponse,
   JobResponse,
   MAX_BATCH_BODY_BYTES,
+  NoQuery,
 } from "../../schemas/api.js";
 import { CreateJobBody } from "../../schemas/job.js";
 import { jsonBufferSerializer, responses } from "../route-schema.js";
+import { refuseBody } from "../validator-compiler.js";
 
 /** The job routes; the plugin is registered under `/api`. */
 export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = async (app, { queue }) => {
@@ -28,6 +30,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = asyn
         tags: ["jobs"],
         summary: "Create a job (200 with the stored job when its idempotency key exists)",
         body: CreateJobBody,
+        querystring: NoQuery,
         response: responses({ 200: JobResponse, 201: JobResponse }),
       },
     },
@@ -46,6 +49,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = asyn
         tags: ["jobs"],
         summary: "Create 1…10,000 jobs, all or none, answered in request order",
         body: BatchCreateBody,
+        querystring: NoQuery,
         response: responses({ 201: JobListResponse }),
       },
     },
@@ -62,6 +66,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = asyn
         tags: ["jobs"],
         summary: "Get one job",
         params: JobIdParams,
+        querystring: NoQuery,
         response: responses({ 200: JobResponse }),
       },
     },
@@ -86,10 +91,12 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = asyn
   app.delete(
     "/jobs/:id",
     {
+      preValidation: refuseBody,
       schema: {
         tags: ["jobs"],
         summary: "Delete a job that is not processing",
         params: JobIdParams,
+        querystring: NoQuery,
         response: responses({ 204: Type.Null({ description: "Deleted" }) }),
       },
     },

@@ -1,7 +1,7 @@
 /** `GET /api/stats`: counts by status and queue, the last recovery, the backend and uptime. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { JobQueueApi } from "../../queue/job-queue-api.js";
-import { StatsResponse } from "../../schemas/api.js";
+import { NoQuery, StatsResponse } from "../../schemas/api.js";
 import { responses } from "../route-schema.js";
 
 /** The stats route; the plugin is registered under `/api`. */
@@ -12,6 +12,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = as
       schema: {
         tags: ["stats"],
         summary: "Job counts, recovery, backend",
+        querystring: NoQuery,
         response: responses({ 200: StatsResponse }),
       },
     },

@@ -18,6 +18,7 @@ import {
   JobListResponse,
   JobResponse,
   LeaseBody,
+  NoQuery,
 } from "../../schemas/api.js";
 import { responses } from "../route-schema.js";
 
@@ -36,6 +37,7 @@ export const workerRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = a
         tags: ["workers"],
         summary: "Lease due jobs; with wait_ms, wait up to that long for one",
         body: LeaseBody,
+        querystring: NoQuery,
         response: responses({ 200: JobListResponse }),
       },
     },
@@ -55,6 +57,7 @@ export const workerRoutes: FastifyPluginAsyncTypebox<{ queue: JobQueueApi }> = a
     tags: ["workers"],
     summary,
     params: JobIdParams,
+    querystring: NoQuery,
     body,
     response: responses({ 200: JobResponse }),
   });
