@@ -25,8 +25,13 @@ export const MAX_LEASE_JOBS = 100;
 
 const strict = { additionalProperties: false } as const;
 const WorkerId = Type.String({ minLength: 1, maxLength: 200 });
+/** The most an attempt can be: PostgreSQL stores `attempts` as a 32-bit integer. */
+export const MAX_ATTEMPT = 2_147_483_647;
+/** The most a history page may skip: beyond it a JSON number is no longer an exact integer. */
+export const MAX_HISTORY_OFFSET = Number.MAX_SAFE_INTEGER;
+
 /** The attempt a lease was granted for: the job's `attempts` as the lease returned it. */
-const Attempt = Type.Integer({ minimum: 1 });
+const Attempt = Type.Integer({ minimum: 1, maximum: MAX_ATTEMPT });
 const LeaseMs = Type.Integer({ minimum: MIN_LEASE_MS, maximum: MAX_LEASE_MS });
 const NameList = Type.Array(Name, { minItems: 1, maxItems: 100 });
 
@@ -45,7 +50,7 @@ export const HistoryQuery = Type.Object(
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT }),
     ),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_HISTORY_OFFSET, default: 0 })),
     status: Type.Optional(Type.Array(JobStatusSchema, { minItems: 1 })),
     type: Type.Optional(NameList),
     queue: Type.Optional(NameList),

@@ -143,6 +143,18 @@ const cases: BadCase[] = [
   { name: "negative offset", method: "GET", url: "/api/jobs?offset=-1", mentions: ['"offset" must be ≥ 0'] },
   { name: "fractional offset", method: "GET", url: "/api/jobs?offset=1.5", mentions: ['"offset"'] },
   {
+    name: "offset beyond a safe integer",
+    method: "GET",
+    url: "/api/jobs?offset=99999999999999999999",
+    mentions: ['"offset" must be ≤ 9007199254740991'],
+  },
+  {
+    name: "offset one past a safe integer",
+    method: "GET",
+    url: "/api/jobs?offset=9007199254740992",
+    mentions: ['"offset" must be ≤ 9007199254740991'],
+  },
+  {
     name: "unknown status",
     method: "GET",
     url: "/api/jobs?status=queued,bogus",
@@ -257,6 +269,12 @@ const cases: BadCase[] = [
     url: `/api/jobs/${LEASED}/complete`,
     body: lease({ attempt: "1" }),
     mentions: ['"attempt"'],
+  },
+  {
+    name: "attempt beyond a 32-bit integer",
+    url: `/api/jobs/${LEASED}/complete`,
+    body: lease({ attempt: 2_147_483_648 }),
+    mentions: ['"attempt" must be ≤ 2147483647'],
   },
   {
     name: "complete unknown field",

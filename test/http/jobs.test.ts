@@ -145,6 +145,14 @@ describe("GET /api/jobs/history and GET /api/jobs", () => {
   });
 });
 
+test("the largest offset is echoed exactly", async () => {
+  await createJob(server.app);
+  const res = await server.app.inject("/api/jobs?offset=9007199254740991");
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.body).toContain('"offset":9007199254740991');
+  expect(res.json()).toMatchObject({ jobs: [], total: 1 });
+});
+
 describe("DELETE /api/jobs/{id}", () => {
   test("204 and gone; a processing job is 409; unknown is 404", async () => {
     const job = await createJob(server.app);
