@@ -6,6 +6,7 @@
  * as the lease may still be valid, because the lease survives the server's restart.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { checkProgress } from "../domain/transitions.js";
 import { isJobdClientError, isRetryable } from "./errors.js";
 import type { Beating, Heartbeats } from "./heartbeats.js";
 import type { JobdClient, RemoteJob } from "./jobd-client.js";
@@ -70,7 +71,14 @@ class LeasedJob implements Beating {
   }
 
   private async runHandler(handler: WorkHandler): Promise<Outcome> {
-    const ctx = { job: this.job, signal: this.lost.signal, progress: (n: number) => (this.progress = n) };
+    const ctx = {
+      job: this.job,
+      signal: this.lost.signal,
+      // Checked here, so a bad value throws to the handler instead of failing the next heartbeat (a 400).
+      progress: (n: number) => {
+        this.progress = checkProgress(n);
+      },
+    };
     try {
       return { ok: true, result: await handler(this.job.payload, ctx) };
     } catch (error) {

@@ -24,7 +24,7 @@ export interface WorkContext {
   job: RemoteJob;
   /** Fires when the job is cancelled or its lease is lost (the next heartbeat gets 409). */
   signal: AbortSignal;
-  /** Records progress (0…100); sent with the next heartbeat. */
+  /** Records progress (0…100; anything else throws at once); sent with the next heartbeat. */
   progress(percent: number): void;
 }
 

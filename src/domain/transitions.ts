@@ -3,7 +3,7 @@
  * next job or throws `conflict`. Stores only apply them (atomically), so the rules — attempts, backoff,
  * fencing — exist once for every backend.
  */
-import { conflict } from "./errors.js";
+import { conflict, invalid } from "./errors.js";
 import type { Job, JsonValue } from "./job.js";
 import { backoffMs } from "./retry-policy.js";
 
@@ -183,6 +183,16 @@ export function retryFailedOnStartup(job: Job, maxRetries: number, now: number):
     runAt: now,
     finishedAt: null,
   };
+}
+
+/**
+ * A progress value as a handler gives it: a finite number from 0 to 100, returned as is; anything else
+ * throws `invalid_request` at once, so the handler that passed it can catch it.
+ */
+export function checkProgress(percent: unknown): number {
+  if (typeof percent === "number" && Number.isFinite(percent) && percent >= 0 && percent <= 100)
+    return percent;
+  throw invalid(`progress must be a number from 0 to 100 (got ${String(percent)})`);
 }
 
 /** An in-process handler's progress report. */

@@ -17,7 +17,7 @@
  */
 import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
-import { invalid, isJobdError } from "../domain/errors.js";
+import { isJobdError } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import { reportProgress } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
@@ -117,18 +117,22 @@ export class Executor implements RunOwner, ProgressSink {
     for (const run of batch) void this.persist(run);
   }
 
-  /** Stores and announces a progress report; after the run is over (or taken away) it is ignored. */
+  /**
+   * Stores and announces a progress report (`checkProgress` passed it already). It never rejects — a
+   * handler need not await it: after the run is over (or taken away) it is ignored, and a failed write
+   * is logged; a lost lease is then found by the lease keeper, which aborts the run.
+   */
   async reportProgress(run: Run, percent: number): Promise<void> {
-    if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100)
-      throw invalid(`progress must be a number from 0 to 100 (got ${String(percent)})`);
     if (this.runs.get(run.job.id) !== run) return;
-    const { store, clock, publisher } = this.options;
+    const { store, clock, publisher, log } = this.options;
     try {
       publisher.progressed(
         await store.update(run.job.id, (j) => reportProgress(j, run.lease, percent, clock.now())),
       );
     } catch (error) {
-      if (!isLostLease(error)) throw error;
+      if (isLostLease(error))
+        log.debug({ jobId: run.job.id, reason: (error as Error).message }, "progress not stored");
+      else log.warn({ err: error, jobId: run.job.id }, "progress not stored");
     }
   }
 

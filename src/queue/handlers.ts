@@ -12,7 +12,11 @@ export interface HandlerContext {
   job: JobJson;
   /** Fires on cancel, on `timeout_ms`, when the lease is lost, or when the shutdown timeout runs out. */
   signal: AbortSignal;
-  /** Reports progress 0…100; harmless (ignored) once the run is over. */
+  /**
+   * Reports progress 0…100: a value outside that throws at once (uncaught, it fails the run like any
+   * handler error). The promise resolves once stored and never rejects; harmless (ignored) once the
+   * run is over.
+   */
   progress(percent: number): Promise<void>;
   /** A logger bound to the job's id and type. */
   log: Logger;

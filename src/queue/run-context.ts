@@ -6,11 +6,13 @@
 import type { Logger } from "pino";
 import type { JobJson } from "../domain/job.js";
 import { toJobJson } from "../domain/job.js";
+import { checkProgress } from "../domain/transitions.js";
 import type { HandlerContext } from "./handlers.js";
 import type { Run } from "./run.js";
 
 /** Where progress reports go (the executor). */
 export interface ProgressSink {
+  /** Never rejects. */
   reportProgress(run: Run, percent: number): Promise<void>;
 }
 
@@ -35,9 +37,12 @@ export class RunContext implements HandlerContext {
     return this.run.signal;
   }
 
-  /** Bound, so `const { progress } = ctx` works. */
+  /**
+   * Bound, so `const { progress } = ctx` works. A bad value throws here, synchronously, so the handler
+   * can catch it; the write itself never rejects (an unawaited rejection would end the process).
+   */
   get progress(): (percent: number) => Promise<void> {
-    this.boundProgress ??= (percent) => this.sink.reportProgress(this.run, percent);
+    this.boundProgress ??= (percent) => this.sink.reportProgress(this.run, checkProgress(percent));
     return this.boundProgress;
   }
 

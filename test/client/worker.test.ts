@@ -90,6 +90,32 @@ describe("work()", () => {
     await worker.stop();
   });
 
+  it("progress outside 0…100 throws to the handler at once; uncaught, it fails the job", async () => {
+    const caught = client.work(
+      "w.progress.caught",
+      (_payload, ctx) => {
+        try {
+          ctx.progress(150);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return "not thrown";
+      },
+      quiet,
+    );
+    const uncaught = client.work("w.progress.uncaught", (_payload, ctx) => ctx.progress(-1), quiet);
+    const first = await client.create({ type: "w.progress.caught" });
+    const second = await client.create({ type: "w.progress.uncaught", max_attempts: 1 });
+    expect(await settled(first.id, ["completed"])).toMatchObject({
+      result: "progress must be a number from 0 to 100 (got 150)",
+      progress: null,
+    });
+    expect(await settled(second.id, ["failed"])).toMatchObject({
+      error: "progress must be a number from 0 to 100 (got -1)",
+    });
+    await Promise.all([caught.stop(), uncaught.stop()]);
+  });
+
   it("aborts the handler's signal when the job is cancelled (the heartbeat gets 409)", async () => {
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));

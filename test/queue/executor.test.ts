@@ -1,5 +1,6 @@
 /** The executor: each handler outcome is classified once and stored with one guarded transition. */
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
+import { MemoryJobStore } from "../../src/store/memory/memory-job-store.js";
 import { deferred, nextEvent, settled, startEngine } from "./engine-fixture.js";
 
 describe("in-process handler outcomes", () => {
@@ -141,6 +142,61 @@ describe("in-process handler outcomes", () => {
     const { job } = await queue.enqueue({ type: "work", max_attempts: 1 });
     const failed = await settled(queue, job.id);
     expect(failed.error).toContain("progress must be a number from 0 to 100");
+  });
+
+  test("progress outside 0…100 throws synchronously: the handler can catch it", async () => {
+    const { queue } = await startEngine({
+      handlers: {
+        work: (_p, ctx) => {
+          try {
+            void ctx.progress(Number.NaN);
+          } catch (error) {
+            return (error as Error).message;
+          }
+          return "not thrown";
+        },
+      },
+    });
+    const { job } = await queue.enqueue({ type: "work" });
+    expect(await settled(queue, job.id)).toMatchObject({
+      status: "completed",
+      result: "progress must be a number from 0 to 100 (got NaN)",
+    });
+  });
+
+  test("a progress write that fails is logged, never an unhandled rejection; the run goes on", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    onTestFinished(() => {
+      process.off("unhandledRejection", onUnhandled);
+    });
+    const memory = await MemoryJobStore.open();
+    let failNextWrite = false;
+    const store = new Proxy(memory, {
+      get(target, name, receiver) {
+        if (name !== "update") return Reflect.get(target, name, receiver);
+        return (...args: Parameters<MemoryJobStore["update"]>) => {
+          if (!failNextWrite) return target.update(...args);
+          failNextWrite = false;
+          return Promise.reject(new Error("disk full"));
+        };
+      },
+    });
+    const { queue } = await startEngine({
+      store,
+      handlers: {
+        work: (_p, ctx) => {
+          failNextWrite = true;
+          void ctx.progress(30); // not awaited, as handlers often do
+          return "ok";
+        },
+      },
+    });
+    const { job } = await queue.enqueue({ type: "work" });
+    expect(await settled(queue, job.id)).toMatchObject({ status: "completed", result: "ok", progress: null });
+    await new Promise((resolve) => setTimeout(resolve, 10)); // unhandled rejections are reported after a turn
+    expect(unhandled).toEqual([]);
   });
 
   test("cancelling a running job fires its handler's signal and keeps it cancelled", async () => {
