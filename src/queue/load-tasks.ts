@@ -19,7 +19,18 @@ function exportedFunction(module: Record<string, unknown>): JobHandler | null {
   return typeof nested === "function" ? (nested as JobHandler) : null;
 }
 
-/** Imports every task file in `dir`; throws a message naming the file for one that exports no function. */
+/** Imports one task file; a failure (a syntax error, a throw at load, a missing import) names the file. */
+async function importTaskFile(file: string): Promise<Record<string, unknown>> {
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (error) {
+    // Node's message alone names no file for a syntax error ("Unexpected end of input").
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw invalid(`cannot load the task file ${file}: ${message}`);
+  }
+}
+
+/** Imports every task file in `dir`; a file that fails to load or exports no function: a message naming it. */
 export async function loadTasks(dir: string): Promise<HandlerMap> {
   const root = resolve(dir);
   const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
@@ -31,7 +42,7 @@ export async function loadTasks(dir: string): Promise<HandlerMap> {
     const type = entry.name.slice(0, -extname(entry.name).length);
     const file = join(root, entry.name);
     if (handlers[type]) throw invalid(`two task files for job type "${type}" in ${root}`);
-    const handler = exportedFunction(await import(pathToFileURL(file).href));
+    const handler = exportedFunction(await importTaskFile(file));
     if (!handler)
       throw invalid(
         `${file} exports no function: use "export default async (payload, ctx) => result" or "module.exports = async (payload, ctx) => result"`,

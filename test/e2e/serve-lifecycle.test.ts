@@ -3,7 +3,7 @@
  * data directory is refused with a message naming it and the holder, SIGTERM (and SIGINT) shut down
  * cleanly with exit 0 — for json with an empty journal and every job in the snapshot.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JobdClient } from "../../src/client/index.js";
@@ -31,6 +31,17 @@ describe("jobd serve as a process", () => {
     const jobd = JobdProcess.spawn(["serve"], { JOBD_CONCURRENCY: "many" });
     expect(await jobd.exited).toEqual({ code: 2, signal: null });
     expect(jobd.stderr).toMatch(/JOBD_CONCURRENCY must be an integer from 1 to 1000 \(got "many"\)/);
+  });
+
+  it("a task file with a syntax error stops the start with a message naming the file", async () => {
+    const tasks = tempDir("e2e-bad-tasks");
+    writeFileSync(join(tasks, "ok.mjs"), "export default async () => 1;\n");
+    writeFileSync(join(tasks, "broken.mjs"), "export default async (p, ctx) => {\n");
+    const jobd = JobdProcess.spawn(["serve", "--port", "0", "--tasks", tasks]);
+    expect(await jobd.exited).toEqual({ code: 1, signal: null });
+    expect(jobd.stderr).toBe(
+      `jobd: cannot load the task file ${join(tasks, "broken.mjs")}: SyntaxError: Unexpected end of input\n`,
+    );
   });
 
   it.skipIf(!built("sqlite"))(

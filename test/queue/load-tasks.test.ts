@@ -28,6 +28,20 @@ describe("loadTasks", () => {
     await expect(loadTasks(dir)).rejects.toThrow(/broken\.mjs exports no function/);
   });
 
+  test.each([
+    // vitest's module loader words a syntax error its own way; test/e2e checks Node's message
+    ["a syntax error", "export default async (p) => {\n", /bad\.mjs: \w*Error: /],
+    ["a throw at load", "throw new Error('no config');\n", /bad\.mjs: Error: no config/],
+    ["a missing import", "import 'jobd-no-such-package';\n", /bad\.mjs: Error: Cannot find package/],
+  ])("a file that fails to load (%s) is a clear error naming the file", async (_name, source, message) => {
+    const dir = tempDir("tasks");
+    writeFileSync(join(dir, "bad.mjs"), source);
+    const error = await loadTasks(dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "invalid_request" });
+    expect((error as Error).message).toContain(`cannot load the task file ${join(dir, "bad.mjs")}: `);
+    expect((error as Error).message).toMatch(message);
+  });
+
   test("a missing directory is a clear error", async () => {
     await expect(loadTasks("/nonexistent/jobd-tasks")).rejects.toThrow(/cannot read the tasks directory/);
   });
