@@ -88,7 +88,7 @@ function resolvePersistence(
     );
   const backend: StorageBackend = named ?? (persist ? SERVE_DEFAULTS.persistentBackend : "memory");
   const databaseUrl =
-    raw.databaseUrl === undefined ? undefined : nonEmpty(raw.databaseUrl, origin("databaseUrl"));
+    raw.databaseUrl === undefined ? undefined : postgresUrl(raw.databaseUrl, origin("databaseUrl"));
   if (backend === "postgres" && databaseUrl === undefined)
     throw new UsageError(
       `--backend postgres needs --database-url (or JOBD_DATABASE_URL), e.g. postgres://user@127.0.0.1:5432/jobd`,
@@ -107,6 +107,20 @@ function resolvePersistence(
 function nonEmpty(value: string | number | boolean, label: string): string {
   const text = String(value);
   if (text.trim() === "") throw new UsageError(`${label} must not be empty`);
+  return text;
+}
+
+/**
+ * A `postgres://` or `postgresql://` URL, checked here: anything else would only fail later, as a DNS or
+ * connect error. The message does not repeat the value, which may hold a password.
+ */
+function postgresUrl(value: string | number | boolean, label: string): string {
+  const text = nonEmpty(value, label);
+  if (!URL.canParse(text))
+    throw new UsageError(`${label} is not a URL; use postgres://user@host:5432/database`);
+  const { protocol } = new URL(text);
+  if (protocol !== "postgres:" && protocol !== "postgresql:")
+    throw new UsageError(`${label} must be a postgres:// or postgresql:// URL (got ${protocol}//…)`);
   return text;
 }
 

@@ -107,6 +107,13 @@ describe("persistence flags", () => {
     expect(config?.persistence.backend).toBe(backend);
   });
 
+  it("--database-url accepts postgresql:// too", async () => {
+    const url = "postgresql://u@127.0.0.1:5432/test";
+    const { code, config } = await runCli(["serve", "--backend", "postgres", "--database-url", url]);
+    expect(code).toBe(0);
+    expect(config?.persistence.databaseUrl).toBe(url);
+  });
+
   it("--backend postgres with --database-url", async () => {
     const { config } = await runCli([
       "serve",
@@ -128,6 +135,28 @@ describe("bad flags and values exit 2 with one clear message", () => {
     ["a non-integer port", ["--port", "abc"], {}, /--port must be an integer from 0 to 65535 \(got "abc"\)/],
     ["a port out of range", ["--port", "70000"], {}, /--port must be an integer from 0 to 65535/],
     ["a negative port", ["--port=-1"], {}, /--port must be an integer/],
+    ["a port with a leading space", ["--port", " 80"], {}, /--port must be an integer.*\(got " 80"\)/],
+    ["a port with a trailing space", ["--port", "18001 "], {}, /--port must be an integer.*\(got "18001 "\)/],
+    ["a port in exponent form", ["--port", "8e3"], {}, /--port must be an integer/],
+    ["a spaced port from the environment", [], { JOBD_PORT: " 80" }, /JOBD_PORT must be an integer/],
+    [
+      "a database URL that is not a URL",
+      ["--backend", "postgres", "--database-url", "notaurl"],
+      {},
+      /--database-url is not a URL; use postgres:\/\//,
+    ],
+    [
+      "a database URL of another scheme",
+      ["--backend", "postgres", "--database-url", "mysql://u:secret@db/jobd"],
+      {},
+      /--database-url must be a postgres:\/\/ or postgresql:\/\/ URL \(got mysql:\/\/…\)/,
+    ],
+    [
+      "a bad database URL from the environment",
+      ["--backend", "postgres"],
+      { JOBD_DATABASE_URL: "notaurl" },
+      /JOBD_DATABASE_URL is not a URL/,
+    ],
     ["a fractional retention", ["--retention-days", "1.5"], {}, /--retention-days must be an integer/],
     ["zero concurrency", ["--concurrency", "0"], {}, /--concurrency must be an integer from 1 to 1000/],
     ["an empty host", ["--host", ""], {}, /--host must not be empty/],

@@ -19,6 +19,8 @@ describe("jobd serve as a process", () => {
     [["--persist", "--backend", "memory"], /--persist.*--backend memory/],
     [["--backend", "postgres"], /--backend postgres needs --database-url/],
     [["--no-such-flag"], /unknown option '--no-such-flag'/],
+    [["--port", "18001 "], /--port must be an integer from 0 to 65535 \(got "18001 "\)/],
+    [["--backend", "postgres", "--database-url", "notaurl"], /--database-url is not a URL/],
   ])("exits 2 on bad flags: %j", async (flags, message) => {
     const jobd = JobdProcess.spawn(["serve", ...flags]);
     expect(await jobd.exited).toEqual({ code: 2, signal: null });
@@ -31,6 +33,20 @@ describe("jobd serve as a process", () => {
     const jobd = JobdProcess.spawn(["serve"], { JOBD_CONCURRENCY: "many" });
     expect(await jobd.exited).toEqual({ code: 2, signal: null });
     expect(jobd.stderr).toMatch(/JOBD_CONCURRENCY must be an integer from 1 to 1000 \(got "many"\)/);
+  });
+
+  it.each([
+    [["--host", "999.1.1.1"], {}, "--host 999.1.1.1 cannot be listened on: no such host (ENOTFOUND)"],
+    [
+      ["--host", "192.0.2.1"],
+      {},
+      "--host 192.0.2.1 cannot be listened on: not an address of this machine (EADDRNOTAVAIL)",
+    ],
+    [[], { JOBD_HOST: "999.1.1.1" }, "JOBD_HOST 999.1.1.1 cannot be listened on: no such host (ENOTFOUND)"],
+  ])("exits 2 on a host it cannot listen on: %j %j", async (flags, env, message) => {
+    const jobd = JobdProcess.spawn(["serve", "--port", "0", ...flags], env);
+    expect(await jobd.exited).toEqual({ code: 2, signal: null });
+    expect(jobd.stderr).toBe(`jobd: ${message}\n(add --help for usage)\n`);
   });
 
   it("a task file with a syntax error stops the start with a message naming the file", async () => {

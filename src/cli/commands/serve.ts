@@ -9,6 +9,7 @@ import type { CliIo, SignalSource } from "../io.js";
 import { resolveServeConfig, type ServeConfig } from "../serve-config.js";
 import { rawServeOptions, serveOptions } from "../serve-options.js";
 import { startupFacts, startupMessage } from "../startup-message.js";
+import { UsageError } from "../usage-error.js";
 
 /** Adds `serve` to the program. */
 export function registerServe(program: Command, io: CliIo): void {
@@ -19,8 +20,28 @@ export function registerServe(program: Command, io: CliIo): void {
   for (const option of serveOptions()) command.addOption(option);
   command.action(async () => {
     const { raw, origin } = rawServeOptions(command, process.env);
-    await io.serve(resolveServeConfig(raw, origin), io);
+    const config = resolveServeConfig(raw, origin);
+    await io.serve(config, io).catch((error: unknown) => {
+      throw unusableHost(error, config.host, origin("host")) ?? error;
+    });
   });
+}
+
+/**
+ * A listen failure that says the address itself is wrong — no such host, or not an address of this
+ * machine — is a bad `--host` (exit 2), not a run-time failure. Only errors about that very address
+ * count: a database host that does not resolve is the store's failure.
+ */
+function unusableHost(error: unknown, host: string, label: string): UsageError | undefined {
+  const { code, syscall, hostname, address } = (error ?? {}) as NodeJS.ErrnoException & {
+    hostname?: string;
+    address?: string;
+  };
+  const unresolved = code === "ENOTFOUND" && syscall === "getaddrinfo" && hostname === host;
+  const notLocal = code === "EADDRNOTAVAIL" && syscall === "listen" && address === host;
+  if (!unresolved && !notLocal) return undefined;
+  const why = unresolved ? "no such host" : "not an address of this machine";
+  return new UsageError(`${label} ${host} cannot be listened on: ${why} (${code})`);
 }
 
 /** Runs the server until a shutdown signal, then closes it. */
