@@ -66,6 +66,14 @@ const cases: BadCase[] = [
     body: { type: "t", run_at: "tomorrow" },
     mentions: ['"run_at"'],
   },
+  ...["2026-02-30T00:00:00Z", "2026-04-31T12:00:00Z", "2025-02-29T00:00:00Z", "2026-01-01T24:00:00Z"].map(
+    (run_at) => ({
+      name: `run_at ${run_at}`,
+      url: "/api/jobs",
+      body: { type: "t", run_at },
+      mentions: ['"run_at"'],
+    }),
+  ),
   {
     name: "run_at and delay_ms",
     url: "/api/jobs",

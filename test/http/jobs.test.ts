@@ -47,6 +47,13 @@ describe("POST /api/jobs", () => {
     expect(created.created_at).toBe(new Date(stored?.createdAt ?? 0).toISOString());
   });
 
+  test("run_at on a leap day, and with an offset, is stored as that instant", async () => {
+    const leap = await createJob(server.app, { type: "t", run_at: "2028-02-29T23:00:00Z" });
+    expect(leap.run_at).toBe("2028-02-29T23:00:00.000Z");
+    const offset = await createJob(server.app, { type: "t", run_at: "2028-03-01T01:00:00+02:00" });
+    expect(offset.run_at).toBe("2028-02-29T23:00:00.000Z");
+  });
+
   test("answers 200 with the stored job, unchanged, when the idempotency key exists", async () => {
     const first = await post(server.app, "/api/jobs", { type: "t", idempotency_key: "k1", payload: 1 });
     const again = await post(server.app, "/api/jobs", { type: "other", idempotency_key: "k1", payload: 2 });
