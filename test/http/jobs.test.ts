@@ -54,6 +54,18 @@ describe("POST /api/jobs", () => {
     expect(offset.run_at).toBe("2028-02-29T23:00:00.000Z");
   });
 
+  test("numbers near the double's limits are stored as they are", async () => {
+    const text = `{"type":"t","payload":[1e308,-1.7e308,1e-400,${"9".repeat(300)},"1e999"]}`;
+    const res = await server.app.inject({
+      method: "POST",
+      url: "/api/jobs",
+      headers: { "content-type": "application/json" },
+      payload: text,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().job.payload).toEqual([1e308, -1.7e308, 0, Number(`${"9".repeat(300)}`), "1e999"]);
+  });
+
   test("answers 200 with the stored job, unchanged, when the idempotency key exists", async () => {
     const first = await post(server.app, "/api/jobs", { type: "t", idempotency_key: "k1", payload: 1 });
     const again = await post(server.app, "/api/jobs", { type: "other", idempotency_key: "k1", payload: 2 });
