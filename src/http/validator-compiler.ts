@@ -11,16 +11,24 @@ import { invalid } from "../domain/errors.js";
 import { NoBody } from "../schemas/api.js";
 import { compileValidator, describeError } from "../schemas/validate.js";
 
-/** The part of a query schema `parseQuery` reads. */
-interface QuerySchema {
-  properties?: Record<string, { type?: string }>;
+/** The part of a query or params schema `parseQuery` and `parseParams` read. */
+interface PartSchema {
+  properties?: Record<string, PropertySchema | undefined>;
+}
+interface PropertySchema {
+  type?: string;
+  format?: string;
 }
 
 /** The `setValidatorCompiler` compiler: `{ value }` when valid, else an `invalid_request` error. */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = TypeCompiler.Compile(schema);
   const prepare =
-    httpPart === "querystring" ? (q: unknown) => parseQuery(schema as QuerySchema, q) : (v: unknown) => v;
+    httpPart === "querystring"
+      ? (q: unknown) => parseQuery(schema as PartSchema, q)
+      : httpPart === "params"
+        ? (p: unknown) => parseParams(schema as PartSchema, p)
+        : (v: unknown) => v;
   return (data: unknown) => {
     const value = prepare(data);
     if (check.Check(value)) return { value };
@@ -48,18 +56,30 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  * `1e3` or `2.5` stay text and fail the check), `status=queued,failed` or a repeated `status` → a
  * list. Unknown parameters are kept, so the check rejects them by name.
  */
-export function parseQuery(schema: QuerySchema, query: unknown): Record<string, unknown> {
+export function parseQuery(schema: PartSchema, query: unknown): Record<string, unknown> {
   const parsed: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    parsed[name] = parseQueryValue(schema.properties?.[name]?.type, raw);
+    parsed[name] = parseQueryValue(schema.properties?.[name], raw);
   }
   return parsed;
 }
 
-function parseQueryValue(type: string | undefined, raw: unknown): unknown {
+function parseQueryValue(property: PropertySchema | undefined, raw: unknown): unknown {
+  const type = property?.type;
   if (type === "array") return (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(","));
   if (typeof raw !== "string") return raw;
   if (type === "integer" && INTEGER.test(raw)) return Number(raw);
   if (type === "number" && NUMBER.test(raw)) return Number(raw);
-  return raw;
+  return lowerUuid(property, raw);
+}
+
+/** Path parameters as the schema checks them: only a UUID changes (see `lowerUuid`). */
+function parseParams(schema: PartSchema, params: unknown): Record<string, unknown> {
+  const entries = Object.entries((params ?? {}) as Record<string, unknown>);
+  return Object.fromEntries(entries.map(([name, raw]) => [name, lowerUuid(schema.properties?.[name], raw)]));
+}
+
+/** UUIDs are case-insensitive on input; jobd makes and stores them in lowercase. */
+function lowerUuid(property: PropertySchema | undefined, raw: unknown): unknown {
+  return property?.format === "uuid" && typeof raw === "string" ? raw.toLowerCase() : raw;
 }

@@ -100,7 +100,7 @@ test("filters by type and by job_id", async () => {
   expect((await byType.next()).data.id).toBe(wanted.id);
 
   const target = await createJob(server.app, { type: "x" });
-  const byJob = await openEvents(`?job_id=${target.id}`);
+  const byJob = await openEvents(`?job_id=${target.id.toUpperCase()}`); // UUIDs are case-insensitive
   await createJob(server.app, { type: "x" });
   await post(server.app, `/api/jobs/${target.id}/cancel`, undefined);
   expect(await byJob.next()).toMatchObject({ event: "cancelled", data: { id: target.id } });

@@ -124,6 +124,16 @@ describe("GET /api/jobs/{id}", () => {
   });
 });
 
+test("a job id in capitals is the same job, on every route that takes one", async () => {
+  const job = await createJob(server.app);
+  const upper = job.id.toUpperCase();
+  const res = await server.app.inject(`/api/jobs/${upper}`);
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.json().job.id).toBe(job.id);
+  expect((await post(server.app, `/api/jobs/${upper}/cancel`)).statusCode).toBe(200);
+  expect((await server.app.inject({ method: "DELETE", url: `/api/jobs/${upper}` })).statusCode).toBe(204);
+});
+
 describe("GET /api/jobs/history and GET /api/jobs", () => {
   async function seed() {
     const a = await createJob(server.app, { type: "a", queue: "q1" });
