@@ -1,6 +1,7 @@
 /**
- * What the JSON body parser refuses beyond syntax, named by field: a number beyond the double range
- * (JSON.parse makes `1e400` Infinity, which would be stored as `null`).
+ * What the JSON body parser refuses beyond syntax, each named by field: a number beyond the double
+ * range (JSON.parse makes `1e400` Infinity, which would be stored as `null`), and the keys Fastify's
+ * prototype-poisoning protection refuses without saying why.
  */
 import { invalid, type JobdError } from "../domain/errors.js";
 
@@ -18,6 +19,31 @@ export function nonFiniteNumberError(text: string, body: unknown): JobdError | n
   if (!LONG_EXPONENT.test(text) && !hasDigitRun(text, LONG_DIGIT_RUN)) return null;
   const field = findField(body, (_key, value) => typeof value === "number" && !Number.isFinite(value));
   return field === null ? null : invalid(`"${field}" is a number beyond the range of a double (±1.8e308)`);
+}
+
+/**
+ * Why Fastify's parser refused text that JSON.parse reads: a `__proto__` key, or a `constructor`
+ * holding `prototype`. Null when the text is not JSON at all.
+ */
+export function forbiddenKeyError(text: string): JobdError | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text); // safe: JSON.parse makes "__proto__" an own property, not a prototype
+  } catch {
+    return null;
+  }
+  const field = findField(body, isForbiddenKey);
+  if (field === null) return null;
+  const name = field.endsWith("__proto__") ? "__proto__" : "constructor.prototype";
+  const where = field === "__proto__" || field === "constructor" ? "" : ` ("${field}")`;
+  return invalid(`"${name}" is not allowed as a field name${where}`);
+}
+
+function isForbiddenKey(key: string, value: unknown): boolean {
+  if (key === "__proto__") return true;
+  return (
+    key === "constructor" && value !== null && typeof value === "object" && Object.hasOwn(value, "prototype")
+  );
 }
 
 /**

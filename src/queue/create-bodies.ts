@@ -8,7 +8,7 @@ import { invalid } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import { newJob } from "../domain/new-job.js";
 import { CreateJobBody } from "../schemas/job.js";
-import { describeError } from "../schemas/validate.js";
+import { describeError, fieldName } from "../schemas/validate.js";
 import { newJobId } from "./job-ids.js";
 
 /** The most jobs one batch may create (DESIGN.md §5). */
@@ -16,11 +16,18 @@ export const MAX_BATCH_JOBS = 10_000;
 
 const checker = TypeCompiler.Compile(CreateJobBody);
 
-/** Checks one body against the wire schema; `root` prefixes field names (`jobs[3]`). */
+/**
+ * Checks one body against the wire schema, and that it gives `run_at` or `delay_ms`, not both; `root`
+ * prefixes field names (`jobs[3]`).
+ */
 function checkBody(body: unknown, root?: string): CreateJobBody {
-  if (checker.Check(body)) return body;
-  const first = checker.Errors(body).First();
-  throw invalid(first ? describeError(first, root) : `${root ?? "body"} is not a valid job`);
+  if (!checker.Check(body)) {
+    const first = checker.Errors(body).First();
+    throw invalid(first ? describeError(first, root) : `${root ?? "body"} is not a valid job`);
+  }
+  if (body.run_at !== undefined && body.delay_ms !== undefined)
+    throw invalid(`give "${fieldName("/run_at", root)}" or "${fieldName("/delay_ms", root)}", not both`);
+  return body;
 }
 
 /** A new job from one create body; throws `invalid_request` or `payload_too_large`. */

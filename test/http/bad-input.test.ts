@@ -123,6 +123,24 @@ const cases: BadCase[] = [
     mentions: ['"jobs[1].payload"'],
   },
   { name: "malformed JSON", url: "/api/jobs", body: '{"type": "t",', mentions: ["JSON"] },
+  {
+    name: "a __proto__ field",
+    url: "/api/jobs",
+    body: '{"type":"a","__proto__":{}}',
+    mentions: ['"__proto__" is not allowed as a field name'],
+  },
+  {
+    name: "a __proto__ field in a payload",
+    url: "/api/jobs/batch",
+    body: '{"jobs":[{"type":"a","payload":{"x":[{"__proto__":1}]}}]}',
+    mentions: ['"__proto__" is not allowed as a field name', '"jobs[0].payload.x[0].__proto__"'],
+  },
+  {
+    name: "a constructor.prototype field",
+    url: "/api/jobs",
+    body: '{"type":"a","payload":{"constructor":{"prototype":{}}}}',
+    mentions: ['"constructor.prototype" is not allowed', '"payload.constructor"'],
+  },
   { name: "array body", url: "/api/jobs", body: [{ type: "t" }], mentions: ['"body"'] },
   { name: "string body", url: "/api/jobs", body: '"t"', mentions: ['"body"'] },
   { name: "empty body", url: "/api/jobs", body: "", mentions: ['"body"'] },
@@ -149,6 +167,12 @@ const cases: BadCase[] = [
     url: "/api/jobs/batch",
     body: { jobs: [{ type: "t" }, { type: "t", priority: "1" }] },
     mentions: ['"jobs[1].priority"'],
+  },
+  {
+    name: "batch job with run_at and delay_ms",
+    url: "/api/jobs/batch",
+    body: { jobs: [{ type: "t" }, { type: "t", run_at: when, delay_ms: 5 }] },
+    mentions: ['give "jobs[1].run_at" or "jobs[1].delay_ms", not both'],
   },
   {
     name: "batch repeated key",
