@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { JobQueueApi } from "../queue/job-queue-api.js";
+import { NoQuery } from "../schemas/api.js";
 import { apiGuard } from "./api-guard.js";
 import type { Availability } from "./availability.js";
 import { notFoundHandler } from "./error-handler.js";
@@ -31,5 +32,5 @@ export const apiPlugin: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app
   await app.register(workerRoutes, routeOptions);
   await app.register(eventRoutes, routeOptions);
   await app.register(statsRoutes, routeOptions);
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/openapi.json", { schema: { hide: true, querystring: NoQuery } }, async () => app.swagger());
 };

@@ -55,3 +55,8 @@ test("GET /api/openapi.json documents every route of the contract, with schemas"
     "type",
   ]);
 });
+
+test("GET /api/openapi.json takes no query parameters, like every /api route", async () => {
+  const res = await server.app.inject("/api/openapi.json?x=1");
+  expect([res.statusCode, res.json().error.message]).toEqual([400, 'unknown field "x"']);
+});
