@@ -1,5 +1,5 @@
 import type { CreateJobBody } from "../schemas/job.js";
-import { invalid, JobdError } from "./errors.js";
+import { JobdError } from "./errors.js";
 import type { Job, JsonValue } from "./job.js";
 
 export const DEFAULT_QUEUE = "default";
@@ -13,16 +13,15 @@ export interface NewJobContext {
 }
 
 /**
- * Builds a queued job from a create body that already passed the schema. Checks what a schema
- * cannot: `run_at` and `delay_ms` together, and the serialized payload size.
+ * Builds a queued job from a create body that already passed its checks (queue/create-bodies.ts: the
+ * schema, `run_at` and `delay_ms` not both). Checks what only the built job shows: the serialized
+ * payload size.
  */
 export function newJob(
   body: CreateJobBody,
   { id, now, maxPayloadBytes }: NewJobContext,
   field = "payload",
 ): Job {
-  if (body.run_at !== undefined && body.delay_ms !== undefined)
-    throw invalid(`give "run_at" or "delay_ms", not both`);
   const payload = (body.payload ?? null) as JsonValue;
   const size = Buffer.byteLength(JSON.stringify(payload));
   if (size > maxPayloadBytes)

@@ -7,12 +7,10 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { invalid } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import { newJob } from "../domain/new-job.js";
+import { MAX_BATCH_JOBS } from "../schemas/api.js";
 import { CreateJobBody } from "../schemas/job.js";
 import { describeError, fieldName } from "../schemas/validate.js";
 import { newJobId } from "./job-ids.js";
-
-/** The most jobs one batch may create (DESIGN.md §5). */
-export const MAX_BATCH_JOBS = 10_000;
 
 const checker = TypeCompiler.Compile(CreateJobBody);
 

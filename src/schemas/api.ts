@@ -12,6 +12,7 @@ import { STORAGE_BACKENDS } from "../config/persistence.js";
 import { ERROR_CODES } from "../domain/errors.js";
 import { CreateJobBody, JobSchema, JobStatusSchema, Name } from "./job.js";
 
+/** The most jobs one batch may create (DESIGN.md §5). */
 export const MAX_BATCH_JOBS = 10_000;
 /** A batch body may be this large, whatever `--max-payload-bytes` says (DESIGN.md §5). */
 export const MAX_BATCH_BODY_BYTES = 64 * 1024 * 1024;
