@@ -50,8 +50,9 @@ export class LibraryApi {
     return (await this.queue.enqueueMany(bodies)).map((result) => toJobJson(result.job));
   }
 
+  /** Ids are UUIDs, case-insensitive on input as in the REST API; jobd stores them in lowercase. */
   async get(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.get(id));
+    return toJobJson(await this.queue.get(id.toLowerCase()));
   }
 
   async history(query: HistoryQuery = {}): Promise<HistoryPage> {
@@ -70,12 +71,12 @@ export class LibraryApi {
 
   /** failed | cancelled → queued (else `conflict`); returns the job as queued again. */
   async retry(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.retry(id));
+    return toJobJson(await this.queue.retry(id.toLowerCase()));
   }
 
   /** queued | processing → cancelled (a running in-process handler sees its signal fire). */
   async cancel(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.cancel(id));
+    return toJobJson(await this.queue.cancel(id.toLowerCase()));
   }
 
   on(event: JobEventName, listener: JobJsonListener): void {

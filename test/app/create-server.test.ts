@@ -135,6 +135,14 @@ describe("createServer", () => {
     expect((await server.get(job.id)).type).toBe("via.http");
   });
 
+  test("get, cancel and retry take a job id in any case, as the REST API does", async () => {
+    const server = await start({});
+    const job = await server.enqueue({ type: "nobody.runs.this" });
+    expect((await server.get(job.id.toUpperCase())).id).toBe(job.id);
+    expect((await server.cancel(job.id.toUpperCase())).status).toBe("cancelled");
+    expect((await server.retry(job.id.toUpperCase())).status).toBe("queued");
+  });
+
   test("once close() has begun, /readyz answers 503 while the API still serves remote workers", async () => {
     let release: () => void = () => {};
     let started: () => void = () => {};
