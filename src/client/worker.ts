@@ -102,7 +102,7 @@ export class Worker {
     return this.held.size;
   }
 
-  /** Stops leasing, lets running jobs finish and report, then resolves. Safe to call twice. */
+  /** Stops leasing, lets the jobs it holds (leased ahead included) run and report, then resolves. Safe to call twice. */
   stop(): Promise<void> {
     this.stopping.abort();
     return this.stopped;
