@@ -3,6 +3,7 @@
  * recovery → dispatching. It resolves once the store is open, recovery is done and dispatching started.
  */
 
+import type { EarlyListener } from "../http/early-listener.js";
 import { HandlerRegistry } from "../queue/handlers.js";
 import { JobQueue } from "../queue/job-queue.js";
 import { loadTasks } from "../queue/load-tasks.js";
@@ -11,12 +12,33 @@ import { openStore } from "../store/create-store.js";
 import type { JobStore } from "../store/job-store.js";
 import { JobdServer } from "./jobd-server.js";
 import { createLogger, httpLoggerOption } from "./logger.js";
-import { resolveServerOptions, type ServerOptions } from "./server-options.js";
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from "./server-options.js";
 import { startupLine } from "./startup-line.js";
 
-/** Opens the store, recovers it, and starts running jobs; with `listen`, serves HTTP before recovering. */
+/**
+ * Opens the store, recovers it, and starts running jobs. With `listen`, the port is open at once, before
+ * the store (DESIGN.md §5: it answers 503 until recovery is done), and the REST API is served on it
+ * before recovering.
+ */
 export async function createServer(input: ServerOptions = {}): Promise<JobdServer> {
   const options = resolveServerOptions(input);
+  const early = options.listen
+    ? await (await import("../http/early-listener.js")).EarlyListener.open(options.listen, options.apiToken)
+    : undefined;
+  try {
+    return await start(input, options, early);
+  } catch (error) {
+    await early?.close();
+    throw error;
+  }
+}
+
+/** Everything after the port: handlers, store, queue, recovery, dispatching. */
+async function start(
+  input: ServerOptions,
+  options: Readonly<ResolvedServerOptions>,
+  early: EarlyListener | undefined,
+): Promise<JobdServer> {
   const log = createLogger(input.logger);
   const registry = new HandlerRegistry(options.handlers);
   if (options.tasksDir)
@@ -48,7 +70,7 @@ export async function createServer(input: ServerOptions = {}): Promise<JobdServe
     httpLogger: httpLoggerOption(input.logger),
   });
   try {
-    if (options.listen) await server.listen(options.listen);
+    if (early) await server.serveOn(early);
     const recovery = await recoveryManager.recoverOnStartup();
     await queue.start();
     recoveryManager.start();

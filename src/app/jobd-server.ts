@@ -2,9 +2,10 @@
  * What `createServer` resolves to: the library API (wire format), the HTTP server on demand, and a
  * graceful, idempotent `close()`.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import type { Logger } from "pino";
 import type { ServerDeps } from "../http/build-server.js";
+import type { EarlyListener } from "../http/early-listener.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { RecoveryResult, Stats } from "../queue/job-queue-api.js";
 import type { RecoveryManager } from "../recovery/recovery-manager.js";
@@ -29,6 +30,7 @@ export class JobdServer extends LibraryApi {
   url: string | undefined;
   private ready = false;
   private http: FastifyInstance | undefined;
+  private early: EarlyListener | undefined;
   private listening = false;
   private closing: Promise<void> | undefined;
 
@@ -38,12 +40,28 @@ export class JobdServer extends LibraryApi {
 
   /** Serves the REST API; until recovery is done `/readyz` and `/api/*` answer 503. Resolves with the URL. */
   async listen({ port, host = "127.0.0.1" }: ListenOptions): Promise<string> {
+    this.http = await this.buildHttp();
+    this.url = await this.http.listen({ port, host });
+    return this.url;
+  }
+
+  /** Serves the REST API on the socket `createServer` opened before the store (early-listener.ts). */
+  async serveOn(early: EarlyListener): Promise<string> {
+    this.http = await this.buildHttp(early.serverFactory);
+    await this.http.ready();
+    early.handOver();
+    this.early = early;
+    this.url = early.url;
+    return this.url;
+  }
+
+  private async buildHttp(serverFactory?: FastifyServerFactory): Promise<FastifyInstance> {
     if (this.listening) throw new Error(`jobd already listens (${this.url ?? "starting"})`);
     this.listening = true;
     const { queue, options, httpLogger, log } = this.parts;
     // Loaded on demand: an embedded jobd that never listens does not pay for Fastify at startup.
     const { buildServer } = await import("../http/build-server.js");
-    this.http = buildServer({
+    return buildServer({
       queue,
       isReady: () => this.ready,
       isDraining: () => this.closing !== undefined,
@@ -52,9 +70,8 @@ export class JobdServer extends LibraryApi {
       // Given a ready logger (jobd serve's), the HTTP server logs into it: refusals and faults with
       // their request ids. A silenced one is not passed, so no request pays for a child logger.
       ...(httpLogger || !log.isLevelEnabled("error") ? { logger: httpLogger } : { loggerInstance: log }),
+      ...(serverFactory && { serverFactory }),
     });
-    this.url = await this.http.listen({ port, host });
-    return this.url;
   }
 
   /** Counts, recovery, backend and durability, as `GET /api/stats`. */
@@ -83,6 +100,7 @@ export class JobdServer extends LibraryApi {
     await recoveryManager.stop();
     await queue.shutdown(options.shutdownTimeoutMs);
     await this.http?.close();
+    await this.early?.close(); // Fastify closes only a server it started itself
     await store.close();
     log.info("jobd stopped: store closed");
   }

@@ -17,16 +17,29 @@ export interface ApiGuardOptions {
  * Callback style, not async: it runs before every API request, and an async hook adds a promise to each.
  */
 export function apiGuard({ apiToken, availability }: ApiGuardOptions) {
-  const expected = apiToken ? digest(apiToken) : null;
+  const authorized = bearerCheck(apiToken);
   return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
-    done(refusal(request, expected, availability));
+    done(refusal(request, authorized, availability));
   };
 }
 
+/** The 401 message, here and on the early listener. */
+export const TOKEN_REQUIRED = "a valid API token is required (Authorization: Bearer <token>)";
+
+/** Whether an `Authorization` header carries `apiToken` (always true when no token is configured). */
+export function bearerCheck(apiToken: string | undefined): (header: string | undefined) => boolean {
+  if (!apiToken) return () => true;
+  const expected = digest(apiToken);
+  return (header) => tokenMatches(header, expected);
+}
+
 /** Why the request may not pass, or undefined when it may. */
-function refusal(request: FastifyRequest, expected: Buffer | null, availability: Availability) {
-  if (expected && !tokenMatches(request.headers.authorization, expected))
-    return new JobdError("unauthorized", "a valid API token is required (Authorization: Bearer <token>)");
+function refusal(
+  request: FastifyRequest,
+  authorized: (header: string | undefined) => boolean,
+  availability: Availability,
+) {
+  if (!authorized(request.headers.authorization)) return new JobdError("unauthorized", TOKEN_REQUIRED);
   try {
     availability.assertAvailable();
     return undefined;

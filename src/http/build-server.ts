@@ -6,7 +6,12 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+  type FastifyServerOptions,
+} from "fastify";
 import type { JobQueueApi } from "../queue/job-queue-api.js";
 import { apiPlugin } from "./api-plugin.js";
 import { Availability } from "./availability.js";
@@ -34,6 +39,8 @@ export interface ServerDeps {
   logger?: FastifyServerOptions["logger"];
   /** A ready pino logger to share with the engine instead; wins over `logger`. */
   loggerInstance?: FastifyBaseLogger;
+  /** A server already listening to build on (early-listener.ts) instead of Fastify's own. */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Room for a create body's other fields (and JSON whitespace) around a payload of the maximum size. */
@@ -53,6 +60,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     frameworkErrors: frameworkErrorHandler,
     // Closing is answered by the API guard instead, in the API's error shape (see Availability).
     return503OnClosing: false,
+    ...(deps.serverFactory && { serverFactory: deps.serverFactory }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -7,6 +7,7 @@ import { createServer } from "../../src/app/create-server.js";
 import type { JobdServer } from "../../src/app/jobd-server.js";
 import type { ServerOptions } from "../../src/app/server-options.js";
 import type { JobJson } from "../../src/domain/job.js";
+import { freePort } from "../e2e/jobd-process.js";
 import { tempDir } from "../support/temp-dir.js";
 
 /** A server closed when the test ends, whatever happens. */
@@ -169,6 +170,59 @@ describe("createServer", () => {
     expect((await fetch(`${server.url}/api/stats`)).status).toBe(200);
     release();
     await closed;
+  });
+
+  test("with listen, the port answers at once: /healthz 200, the rest 503 (after the token) until ready", async () => {
+    // A task file whose import waits: createServer is held after the port opened, before the store.
+    const dir = tempDir("app-early");
+    writeFileSync(
+      `${dir}/slow.mjs`,
+      "await new Promise((resolve) => { globalThis.releaseSlowTask = resolve; });\nexport default async () => 'ok';\n",
+    );
+    type Held = { releaseSlowTask?: () => void };
+    const held = () => (globalThis as Held).releaseSlowTask;
+    delete (globalThis as Held).releaseSlowTask;
+    const port = await freePort();
+    const starting = createServer({
+      logger: false,
+      tasksDir: dir,
+      apiToken: "t0ken",
+      listen: { port, host: "127.0.0.1" },
+    });
+    await expect.poll(() => typeof held()).toBe("function");
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const readyz = await fetch(`${base}/readyz`);
+    expect([readyz.status, ((await readyz.json()) as { error: { code: string } }).error.code]).toEqual([
+      503,
+      "unavailable",
+    ]);
+    expect((await fetch(`${base}/api/stats`)).status).toBe(401);
+    expect((await fetch(`${base}/api/stats`, { headers: { authorization: "Bearer t0ken" } })).status).toBe(
+      503,
+    );
+    held()?.();
+    const server = await starting;
+    onTestFinished(() => server.close());
+    expect(server.url).toBe(base);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/stats`, { headers: { authorization: "Bearer t0ken" } })).status).toBe(
+      200,
+    );
+  });
+
+  test("a start that fails after the port opened closes the port again", async () => {
+    const port = await freePort();
+    await expect(
+      createServer({
+        logger: false,
+        tasksDir: "/nonexistent/jobd-tasks",
+        listen: { port, host: "127.0.0.1" },
+      }),
+    ).rejects.toThrow();
+    const again = await createServer({ logger: false, listen: { port, host: "127.0.0.1" } });
+    onTestFinished(() => again.close());
+    expect(again.url).toBe(`http://127.0.0.1:${port}`);
   });
 
   test("tasksDir loads handlers; bad options are refused before anything opens", async () => {
