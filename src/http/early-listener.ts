@@ -34,6 +34,10 @@ export class EarlyListener {
       response.end(JSON.stringify(body));
     };
     const server = createServer(answerEarly);
+    // Fastify's own server settings, which it applies only to a server it creates: idle keep-alive
+    // connections live 72 s (longer than the usual 60 s of load balancers), no request deadline.
+    server.keepAliveTimeout = 72_000;
+    server.requestTimeout = 0;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
