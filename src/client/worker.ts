@@ -6,8 +6,9 @@
  * the lease on, complete/fail). A slot frees when its handler returns, so the next lease goes out
  * while the finished jobs' `complete` calls are still on their way — the server commits them and the
  * lease together — and the jobs leased ahead run meanwhile instead of waiting for that round trip.
- * On `stop()` it stops leasing and waits for the jobs it holds, leased ahead included, to run and report. Unreachable or not-yet-ready servers (a restart) are retried with backoff;
- * errors that retrying cannot fix (a wrong token, a bad type name) stop the worker.
+ * On `stop()` it stops leasing and waits for the jobs it holds, leased ahead included, to run and
+ * report. Unreachable or not-yet-ready servers (a restart) are retried with backoff; errors that
+ * retrying cannot fix (a wrong token, a bad type name) stop the worker.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -102,7 +103,7 @@ export class Worker {
     return this.held.size;
   }
 
-  /** Stops leasing, lets the jobs it holds (leased ahead included) run and report, then resolves. Safe to call twice. */
+  /** Stops leasing, lets the jobs it holds (leased ahead included) run and report; safe to call twice. */
   stop(): Promise<void> {
     this.stopping.abort();
     return this.stopped;
