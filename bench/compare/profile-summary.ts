@@ -63,7 +63,7 @@ function print(
 const args = process.argv.slice(2);
 const topIndex = args.indexOf("--top");
 const top = topIndex === -1 ? 25 : Number(args[topIndex + 1]);
-const files = args.filter((arg, i) => arg.endsWith(".cpuprofile") && i !== topIndex + 1);
+const files = args.filter((arg, i) => arg.endsWith(".cpuprofile") && (topIndex === -1 || i !== topIndex + 1));
 for (const file of files) {
   const self = new Map<string, number>();
   const total = new Map<string, number>();

@@ -161,6 +161,37 @@ describe("SqliteJobStore files", () => {
     after.close();
   });
 
+  test("a version-5 database gets ascending history indexes; its history pages keep their order", async () => {
+    const dir = tempDir("sqlite");
+    const db = new Database(join(dir, DB_FILE));
+    migrate(db, MIGRATIONS.slice(0, 5));
+    const jobs = makeJobs(30, (i) => ({
+      status: (["completed", "failed"] as const)[i % 2],
+      type: `t${i % 3}`,
+      createdAt: T0 + i * 1000,
+    }));
+    insertRaw(db, jobs);
+    db.close();
+    const store = open(dir);
+    const newestFirst = [...jobs].reverse();
+    const ids = (found: { jobs: readonly { id: string }[] }) => found.jobs.map((job) => job.id);
+    const page = await store.query({ limit: 4, offset: 2 });
+    expect(ids(page)).toEqual(newestFirst.slice(2, 6).map((job) => job.id));
+    const byType = await store.query({ limit: 50, offset: 0, type: ["t1"] });
+    expect(ids(byType)).toEqual(newestFirst.filter((job) => job.type === "t1").map((job) => job.id));
+    const failed = await store.query({ limit: 2, offset: 0, status: ["failed"] });
+    expect(ids(failed)).toEqual([jobs[29], jobs[27]].map((job) => job?.id));
+    await store.close();
+    const after = reader(dir);
+    const historySql = after
+      .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name LIKE 'jobs_%history'")
+      .pluck()
+      .all() as string[];
+    expect(historySql).toHaveLength(5);
+    for (const sql of historySql) expect(sql).not.toMatch(/DESC/);
+    after.close();
+  });
+
   test("a version-2 database (counts kept by triggers) is migrated to counts kept by the store, unchanged", async () => {
     const dir = tempDir("sqlite");
     const db = new Database(join(dir, DB_FILE));

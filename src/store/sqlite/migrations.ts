@@ -141,4 +141,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_cancelled_history ON jobs (created_at DESC, id DESC) WHERE status = 'cancelled';
     `,
   },
+  {
+    version: 6,
+    description: "history indexes in ascending order: new jobs append at their right edge",
+    sql: `
+      DROP INDEX jobs_history;
+      DROP INDEX jobs_type_history;
+      DROP INDEX jobs_queue_history;
+      DROP INDEX jobs_failed_history;
+      DROP INDEX jobs_cancelled_history;
+      CREATE INDEX jobs_history ON jobs (created_at, id);
+      CREATE INDEX jobs_type_history ON jobs (type, created_at, id);
+      CREATE INDEX jobs_queue_history ON jobs (queue, created_at, id);
+      CREATE INDEX jobs_failed_history ON jobs (created_at, id) WHERE status = 'failed';
+      CREATE INDEX jobs_cancelled_history ON jobs (created_at, id) WHERE status = 'cancelled';
+    `,
+  },
 ];
