@@ -2,10 +2,12 @@
  * The library's view of the queue in the wire format (DESIGN.md §7): create bodies in, `JobJson` out,
  * history filters as single values or lists, and listeners that receive `JobJson`.
  */
+import { invalid } from "../domain/errors.js";
 import { type JobJson, type JobStatus, toJobJson } from "../domain/job.js";
 import type { JobListener } from "../queue/job-events.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { JobEventName } from "../queue/job-queue-api.js";
+import { describeNonJson } from "../queue/json-value.js";
 import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema } from "../schemas/api.js";
 import type { CreateJobBody } from "../schemas/job.js";
 import { compileValidator } from "../schemas/validate.js";
@@ -30,6 +32,20 @@ export interface HistoryPage {
 export type JobJsonListener = (job: JobJson) => void;
 
 const checkHistory = compileValidator(HistoryQuerySchema, "query");
+/**
+ * A library caller can hand over what JSON has no form for (NaN, a Date, a Map, a function, a cycle),
+ * which the REST API never receives and the stores would keep differently (memory as it is, the others
+ * as JSON.stringify turns it). Refused naming the path; a JSON payload is copied, so the caller's later
+ * changes to its object cannot reach the stored job. Anything but an object body is left to the queue's
+ * own checks.
+ */
+function withJsonPayload(body: CreateJobBody, field: string): CreateJobBody {
+  if (body === null || typeof body !== "object" || body.payload === undefined) return body;
+  const problem = describeNonJson(body.payload, field);
+  if (problem) throw invalid(`"${field}" is not JSON: ${problem}`);
+  return { ...body, payload: JSON.parse(JSON.stringify(body.payload)) };
+}
+
 const asList = <T>(value: T | T[] | undefined): T[] | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
@@ -42,12 +58,15 @@ export class LibraryApi {
 
   /** Durable when it resolves; returns the stored job when the idempotency key already existed. */
   async enqueue(body: CreateJobBody): Promise<JobJson> {
-    return toJobJson((await this.queue.enqueue(body)).job);
+    return toJobJson((await this.queue.enqueue(withJsonPayload(body, "payload"))).job);
   }
 
   /** All or none, in order. */
   async enqueueMany(bodies: CreateJobBody[]): Promise<JobJson[]> {
-    return (await this.queue.enqueueMany(bodies)).map((result) => toJobJson(result.job));
+    const checked = Array.isArray(bodies)
+      ? bodies.map((body, i) => withJsonPayload(body, `jobs[${i}].payload`))
+      : bodies;
+    return (await this.queue.enqueueMany(checked)).map((result) => toJobJson(result.job));
   }
 
   /** Ids are UUIDs, case-insensitive on input as in the REST API; jobd stores them in lowercase. */

@@ -5,7 +5,7 @@
 import type { Job, JsonValue } from "../domain/job.js";
 import { complete, fail, type LeaseRef, releaseOnShutdown, timeOut } from "../domain/transitions.js";
 import type { Transition } from "../store/job-store.js";
-import { toJsonResult } from "./json-result.js";
+import { toJsonResult } from "./json-value.js";
 
 /** Why a run's AbortSignal fired. */
 export type AbortKind = "timeout" | "cancelled" | "lease-lost" | "shutdown";

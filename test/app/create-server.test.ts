@@ -69,6 +69,26 @@ describe("createServer", () => {
     });
   });
 
+  test("a payload JSON cannot hold is refused naming it; a JSON payload is stored as a copy", async () => {
+    const server = await start({});
+    await expect(server.enqueue({ type: "x", payload: { n: Number.NaN } })).rejects.toMatchObject({
+      code: "invalid_request",
+      message: '"payload" is not JSON: payload.n is NaN',
+    });
+    await expect(
+      server.enqueueMany([{ type: "x" }, { type: "x", payload: { at: new Date(0) } }]),
+    ).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringContaining("jobs[1].payload.at is a Date"),
+    });
+    expect((await server.history()).total).toBe(0);
+
+    const payload = { tags: ["a"] };
+    const job = await server.enqueue({ type: "x", payload });
+    payload.tags.push("changed after enqueue");
+    expect((await server.get(job.id)).payload).toEqual({ tags: ["a"] });
+  });
+
   test("memory is the default; its startup line says nothing survives a restart", async () => {
     const { logger, lines } = captureLogs();
     const server = await start({ logger });

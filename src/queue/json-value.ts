@@ -1,7 +1,9 @@
 /**
- * A handler's return value becomes the job's `result`, so it must be JSON. This checks it strictly —
- * JSON.stringify would silently drop functions and turn NaN or a Date into something else — and names
- * the first offending path, so the failure the job records says exactly what to fix.
+ * Values that become part of a job must be JSON: a handler's return value (its `result`) and a payload
+ * given to the library (`enqueue`; a payload that came over HTTP was parsed from JSON). These check
+ * strictly — JSON.stringify would silently drop functions and turn NaN or a Date into something else,
+ * and only the memory store would keep the original — and name the first offending path, so the
+ * error says exactly what to fix.
  */
 import type { JsonValue } from "../domain/job.js";
 
@@ -12,10 +14,15 @@ import type { JsonValue } from "../domain/job.js";
 export function toJsonResult(value: unknown): JsonValue {
   if (value === undefined) return null;
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-  const problem = findNonJson(value, "result", new Set());
+  const problem = describeNonJson(value, "result");
   if (problem) throw new TypeError(`the handler's return value is not JSON: ${problem}`);
   // A copy, so a handler that keeps mutating its object cannot change the stored result afterwards.
   return JSON.parse(JSON.stringify(value)) as JsonValue;
+}
+
+/** The first non-JSON part of `value` (named from `path`: `payload.when is a Date…`), or null. */
+export function describeNonJson(value: unknown, path: string): string | null {
+  return findNonJson(value, path, new Set());
 }
 
 function isPlainObject(value: object): boolean {
