@@ -3,11 +3,11 @@
  * history filters as single values or lists, and listeners that receive `JobJson`.
  */
 import { invalid } from "../domain/errors.js";
-import { type JobJson, type JobStatus, toJobJson } from "../domain/job.js";
+import { type Job, type JobJson, type JobStatus, type JsonValue, toJobJson } from "../domain/job.js";
 import type { JobListener } from "../queue/job-events.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { JobEventName } from "../queue/job-queue-api.js";
-import { describeNonJson } from "../queue/json-value.js";
+import { copyJson, describeNonJson } from "../queue/json-value.js";
 import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema } from "../schemas/api.js";
 import type { CreateJobBody } from "../schemas/job.js";
 import { compileValidator } from "../schemas/validate.js";
@@ -43,7 +43,12 @@ function withJsonPayload(body: CreateJobBody, field: string): CreateJobBody {
   if (body === null || typeof body !== "object" || body.payload === undefined) return body;
   const problem = describeNonJson(body.payload, field);
   if (problem) throw invalid(`"${field}" is not JSON: ${problem}`);
-  return { ...body, payload: JSON.parse(JSON.stringify(body.payload)) };
+  return { ...body, payload: copyJson(body.payload as JsonValue) };
+}
+
+/** The wire form, with payload and result of its own: the caller may change it (json-value.ts). */
+function jobJson(job: Job): JobJson {
+  return { ...toJobJson(job), payload: copyJson(job.payload), result: copyJson(job.result) };
 }
 
 const asList = <T>(value: T | T[] | undefined): T[] | undefined =>
@@ -58,7 +63,7 @@ export class LibraryApi {
 
   /** Durable when it resolves; returns the stored job when the idempotency key already existed. */
   async enqueue(body: CreateJobBody): Promise<JobJson> {
-    return toJobJson((await this.queue.enqueue(withJsonPayload(body, "payload"))).job);
+    return jobJson((await this.queue.enqueue(withJsonPayload(body, "payload"))).job);
   }
 
   /** All or none, in order. */
@@ -66,12 +71,12 @@ export class LibraryApi {
     const checked = Array.isArray(bodies)
       ? bodies.map((body, i) => withJsonPayload(body, `jobs[${i}].payload`))
       : bodies;
-    return (await this.queue.enqueueMany(checked)).map((result) => toJobJson(result.job));
+    return (await this.queue.enqueueMany(checked)).map((result) => jobJson(result.job));
   }
 
   /** Ids are UUIDs, case-insensitive on input as in the REST API; jobd stores them in lowercase. */
   async get(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.get(id.toLowerCase()));
+    return jobJson(await this.queue.get(id.toLowerCase()));
   }
 
   async history(query: HistoryQuery = {}): Promise<HistoryPage> {
@@ -85,21 +90,21 @@ export class LibraryApi {
     const offset = checked.offset ?? 0;
     const { status, type, queue } = checked;
     const page = await this.queue.history({ status, type, queue, limit, offset });
-    return { jobs: page.jobs.map(toJobJson), total: page.total, limit, offset };
+    return { jobs: page.jobs.map(jobJson), total: page.total, limit, offset };
   }
 
   /** failed | cancelled → queued (else `conflict`); returns the job as queued again. */
   async retry(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.retry(id.toLowerCase()));
+    return jobJson(await this.queue.retry(id.toLowerCase()));
   }
 
   /** queued | processing → cancelled (a running in-process handler sees its signal fire). */
   async cancel(id: string): Promise<JobJson> {
-    return toJobJson(await this.queue.cancel(id.toLowerCase()));
+    return jobJson(await this.queue.cancel(id.toLowerCase()));
   }
 
   on(event: JobEventName, listener: JobJsonListener): void {
-    const wrapped = this.listeners.get(listener) ?? ((job) => listener(toJobJson(job)));
+    const wrapped = this.listeners.get(listener) ?? ((job) => listener(jobJson(job)));
     this.listeners.set(listener, wrapped);
     this.queue.on(event, wrapped);
   }

@@ -17,7 +17,16 @@ export function toJsonResult(value: unknown): JsonValue {
   const problem = describeNonJson(value, "result");
   if (problem) throw new TypeError(`the handler's return value is not JSON: ${problem}`);
   // A copy, so a handler that keeps mutating its object cannot change the stored result afterwards.
-  return JSON.parse(JSON.stringify(value)) as JsonValue;
+  return copyJson(value as JsonValue);
+}
+
+/**
+ * A deep copy of a JSON value. The memory and JSON stores keep `payload` and `result` as objects that
+ * their jobs share; whatever hands one to user code (a handler, the library's answers and events)
+ * hands a copy, so no user code can change a stored job from outside, as on the other stores.
+ */
+export function copyJson<T extends JsonValue>(value: T): T {
+  return value === null || typeof value !== "object" ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 /** The first non-JSON part of `value` (named from `path`: `payload.when is a Date…`), or null. */

@@ -89,6 +89,30 @@ describe("createServer", () => {
     expect((await server.get(job.id)).payload).toEqual({ tags: ["a"] });
   });
 
+  test("on the memory store too, neither a handler nor the caller can change a stored job's payload or result", async () => {
+    const seen: unknown[] = [];
+    const server = await start({
+      handlers: {
+        edit: async (payload, ctx) => {
+          seen.push(ctx.job.payload === payload);
+          (payload as { tags: string[] }).tags.push("changed by the handler");
+          return { out: [1] };
+        },
+      },
+    });
+    server.on("completed", (event) => {
+      (event.result as { out: number[] }).out.push(2); // a listener changing what it was given
+    });
+    const created = await server.enqueue({ type: "edit", payload: { tags: ["a"] } });
+    (created.payload as { tags: string[] }).tags.push("changed by the caller");
+    const done = await completedJob(server, created.id);
+    expect(seen).toEqual([true]);
+    expect(done.result).toEqual({ out: [1] });
+    const stored = await server.get(created.id);
+    expect(stored.payload).toEqual({ tags: ["a"] });
+    expect(stored.result).toEqual({ out: [1] });
+  });
+
   test("memory is the default; its startup line says nothing survives a restart", async () => {
     const { logger, lines } = captureLogs();
     const server = await start({ logger });

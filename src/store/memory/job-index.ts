@@ -3,7 +3,8 @@
  * jobs by status, per-queue counts and the claim order, all kept in step by `put` and `remove`.
  *
  * Stored jobs are private copies, replaced (never mutated) on every change; callers get copies too.
- * `payload` and `result` are shared JSON values that nobody mutates.
+ * `payload` and `result` are JSON values the stored versions share; jobd never mutates them, and user
+ * code (handlers, library callers and listeners) only ever gets copies (src/queue/json-value.ts).
  */
 import { conflict } from "../../domain/errors.js";
 import { JOB_STATUSES, type Job, type JobStatus } from "../../domain/job.js";
