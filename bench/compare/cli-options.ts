@@ -1,10 +1,21 @@
 /**
- * The runner's flags: `--systems a,b`, `--workloads W1,W3`, `--runs N`, `--quick`, `--no-docs`, and
- * `--docs-from FILE` (put a saved section back into docs/benchmarks.md without running anything).
+ * The runner's flags: `--systems a,b`, `--workloads W1,W3`, `--runs N`, `--quick`, `--no-docs`,
+ * `--docs-from FILE` (put a saved section back into docs/benchmarks.md without running anything) and
+ * `--help`.
  */
 import { parseArgs } from "node:util";
 import { SYSTEM_IDS } from "./systems.js";
 import type { WorkloadSizes } from "./workloads/workload.js";
+
+/** What `--help` prints. */
+export const USAGE = `npm run bench:compare -- [flags]
+  --systems a,b        systems to run (default: all): ${SYSTEM_IDS.join(", ")}
+  --workloads W1,W3    workloads to run (default: all): W1, W2, W3, W4, HTTP
+  --runs N             runs per figure (default 3; 1 with --quick)
+  --quick              small sizes, for a smoke run
+  --no-docs            print the section, leave docs/benchmarks.md and the SVG alone
+  --docs-from FILE     put a saved section (bench/results/compare-section.md) back into the docs
+  --help               this text`;
 
 export interface RunnerOptions {
   systemIds: string[];
@@ -16,6 +27,7 @@ export interface RunnerOptions {
   quick: boolean;
   /** Only put a saved section (from an earlier run) back into docs/benchmarks.md. */
   docsFrom: string | undefined;
+  help: boolean;
 }
 
 const FULL_SIZES: WorkloadSizes = {
@@ -59,6 +71,7 @@ export function parseRunnerOptions(argv: string[]): RunnerOptions {
       quick: { type: "boolean", default: false },
       "no-docs": { type: "boolean", default: false },
       "docs-from": { type: "string" },
+      help: { type: "boolean", default: false },
     },
   });
   const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
@@ -72,5 +85,6 @@ export function parseRunnerOptions(argv: string[]): RunnerOptions {
     writeDocs: !values["no-docs"],
     quick: values.quick,
     docsFrom: values["docs-from"],
+    help: values.help,
   };
 }

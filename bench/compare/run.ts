@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import type { BenchSystem } from "./adapter.js";
-import { parseRunnerOptions } from "./cli-options.js";
+import { parseRunnerOptions, USAGE } from "./cli-options.js";
 import { measureHttpCreate } from "./http-create.js";
 import { describeMachine } from "./machine.js";
 import { renderCompareSection } from "./report/markdown.js";
@@ -109,6 +109,7 @@ async function prepareSystems(systems: SystemInfo[], notes: string[]): Promise<(
 
 async function main(): Promise<void> {
   const options = parseRunnerOptions(process.argv.slice(2));
+  if (options.help) return void process.stdout.write(`${USAGE}\n`);
   if (options.docsFrom) return writeCompareSection(fs.readFileSync(options.docsFrom, "utf8"));
   const startedAt = new Date();
   const machine = describeMachine();
