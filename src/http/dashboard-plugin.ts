@@ -1,6 +1,7 @@
 /**
  * Serves the dashboard built into `dist/dashboard` (by scripts/build-dashboard.mjs) at `GET /`.
- * The files are read and compressed once, at registration, and answered from memory. Assets have
+ * The files are read once, at registration, and answered from memory; each is compressed on the first
+ * request that accepts brotli or gzip (at registration, brotli at quality 11 took ~40 ms of the start). Assets have
  * content-hashed names and are cached for a year (`immutable`); index.html is `no-cache`, revalidated
  * by ETag, so a new build is picked up on the next load. The files need no token: the page asks for it
  * and sends it on its `/api` calls. The CSP allows nothing but this origin.
@@ -21,14 +22,23 @@ export interface DashboardPluginOptions {
   dir?: string;
 }
 
-type Encoding = "br" | "gzip" | "identity";
+type Compression = "br" | "gzip";
+type Encoding = Compression | "identity";
+
+interface Body {
+  body: Buffer;
+  etag: string;
+}
 
 interface Asset {
   type: string;
   cacheControl: string;
   headers: Record<string, string>;
-  /** The bodies worth sending, by encoding; identity always present. */
-  bodies: Partial<Record<Encoding, { body: Buffer; etag: string }>>;
+  identity: Body;
+  /** Text is worth compressing; images are compressed already. */
+  compressible: boolean;
+  /** Made on first use; null when compressing did not make it smaller. */
+  compressed: Map<Compression, Body | null>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -88,20 +98,35 @@ function loadAsset(file: string, cacheControl: string, headers: Record<string, s
   const body = readFileSync(file);
   const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
   const hash = createHash("sha256").update(body).digest("base64url").slice(0, 22);
-  const bodies: Asset["bodies"] = { identity: { body, etag: `"${hash}"` } };
-  if (type.startsWith("text/") || type === "image/svg+xml") {
-    const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-    const gzip = gzipSync(body, { level: 9 });
-    if (br.length < body.length) bodies.br = { body: br, etag: `"${hash}-br"` };
-    if (gzip.length < body.length) bodies.gzip = { body: gzip, etag: `"${hash}-gz"` };
+  const compressible = type.startsWith("text/") || type === "image/svg+xml";
+  return {
+    type,
+    cacheControl,
+    headers,
+    identity: { body, etag: `"${hash}"` },
+    compressible,
+    compressed: new Map(),
+  };
+}
+
+/** The asset compressed this way (made once), or null when that is not smaller. */
+function compressed(asset: Asset, encoding: Compression): Body | null {
+  if (!asset.compressible) return null;
+  let made = asset.compressed.get(encoding);
+  if (made === undefined) {
+    const { body, etag } = asset.identity;
+    const smaller =
+      encoding === "br"
+        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
+        : gzipSync(body, { level: 9 });
+    made = smaller.length < body.length ? { body: smaller, etag: `${etag.slice(0, -1)}-${encoding}"` } : null;
+    asset.compressed.set(encoding, made);
   }
-  return { type, cacheControl, headers, bodies };
+  return made;
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
-  const encoding = chooseEncoding(request.headers["accept-encoding"], asset);
-  const chosen = asset.bodies[encoding] ?? asset.bodies.identity;
-  if (!chosen) throw new Error("dashboard asset without a body"); // loadAsset always sets identity.
+  const [encoding, chosen] = chooseBody(request.headers["accept-encoding"], asset);
   reply
     .headers(asset.headers)
     .header("cache-control", asset.cacheControl)
@@ -113,17 +138,19 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
   return reply.type(asset.type).send(chosen.body);
 }
 
-/** The best encoding the client accepts (q > 0) that this asset has. */
-function chooseEncoding(header: string | undefined, asset: Asset): Encoding {
+/** The best encoding the client accepts (q > 0) that makes this asset smaller, and its body. */
+function chooseBody(header: string | undefined, asset: Asset): [Encoding, Body] {
   const accepted = new Set<string>();
   for (const part of (header ?? "").split(",")) {
     const [name = "", ...params] = part.trim().toLowerCase().split(";");
     const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
     if (q === undefined || Number(q) > 0) accepted.add(name.trim());
   }
-  if (asset.bodies.br && accepted.has("br")) return "br";
-  if (asset.bodies.gzip && accepted.has("gzip")) return "gzip";
-  return "identity";
+  for (const encoding of ["br", "gzip"] as const) {
+    const body = accepted.has(encoding) ? compressed(asset, encoding) : null;
+    if (body) return [encoding, body];
+  }
+  return ["identity", asset.identity];
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
