@@ -171,6 +171,32 @@ describe("JsonJobStore files", () => {
     await Promise.all([reopened.close(), again.close()]);
   });
 
+  test("a whole last line that is JSON but not valid changes is corruption, not a torn write", async () => {
+    const dir = tempDir("json");
+    const store = await open(dir);
+    for (const job of makeJobs(3)) await store.create(job);
+    const image = crashImage(dir);
+    await store.close();
+    const journal = join(image, JOURNAL_FILE);
+    for (const [line, reason] of [
+      ['{"foo":1}\n', "line 4 is not a list of changes"],
+      ['[{"put":{"id":"not-a-uuid","type":"x"}}]\n', "line 4"],
+    ] as const) {
+      const copy = crashImage(image);
+      appendFileSync(join(copy, JOURNAL_FILE), line);
+      const before = readFileSync(join(copy, JOURNAL_FILE));
+      await expect(open(copy)).rejects.toThrow(`cannot load ${join(copy, JOURNAL_FILE)}: ${reason}`);
+      expect(readFileSync(join(copy, JOURNAL_FILE))).toEqual(before);
+    }
+    // A newline does not make a line whole: a power cut can keep a write's later page and lose an earlier one.
+    appendFileSync(journal, '\u0000\u0000\u0000"status":"queued"}}]\n');
+    const warnings: string[] = [];
+    const reopened = await open(image, { warn: (message) => warnings.push(message) });
+    expect(warnings[0]).toContain("ignored the torn last line 4 (is not valid JSON");
+    expect(await reopened.list()).toHaveLength(3);
+    await reopened.close();
+  });
+
   test("a bad journal line before the last is refused, naming file and line; nothing is written", async () => {
     const dir = tempDir("json");
     const store = await open(dir);

@@ -3,6 +3,10 @@
  * cut short, never acknowledged) is skipped with a warning naming the file and line; any other bad line,
  * or a corrupt snapshot, throws a CorruptFileError naming file and line, and nothing is written.
  *
+ * Torn means: no newline at its end, or not JSON at all. A newline does not prove a line whole — after a
+ * power cut the disk may hold a later page of a write and not an earlier one — but a line that is valid
+ * JSON and still not a list of valid changes was written whole, wrongly: that is corruption.
+ *
  * Replay goes into a plain map and the index is built from the end state, so replaying lines the
  * snapshot already holds (a crash between writing the snapshot and emptying the journal) is harmless.
  */
@@ -33,13 +37,21 @@ export async function loadJobFiles(
   let torn: { line: FileLine; reason: string } | null = null;
   for await (const line of journalLines(journalPath)) {
     if (torn) throw new CorruptFileError(journalPath, torn.line.number, torn.reason);
-    try {
-      if (!line.terminated) throw new Error("ends without a newline");
-      for (const change of parseChanges(line.text)) applyChange(jobs, change);
-      journalLength = line.end;
-    } catch (error) {
-      torn = { line, reason: (error as Error).message };
+    if (!line.terminated) {
+      torn = { line, reason: "ends without a newline" };
+      continue;
     }
+    const value = parseJson(line.text);
+    if (value instanceof Error) {
+      torn = { line, reason: value.message };
+      continue;
+    }
+    try {
+      for (const change of toChanges(value)) applyChange(jobs, change);
+    } catch (error) {
+      throw new CorruptFileError(journalPath, line.number, (error as Error).message);
+    }
+    journalLength = line.end;
   }
   if (torn)
     logger.warn(
@@ -56,14 +68,17 @@ async function* journalLines(path: string): AsyncGenerator<FileLine> {
   }
 }
 
-/** A journal line's changes, or a description of what is wrong with it. All are checked before any applies. */
-function parseChanges(text: string): ReplayChange[] {
-  let value: unknown;
+/** The line's JSON value, or an Error saying it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new Error(`is not valid JSON (${(error as Error).message})`);
+    return new Error(`is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** A journal line's changes; throws a description of what is wrong. All are checked before any applies. */
+function toChanges(value: unknown): ReplayChange[] {
   if (!Array.isArray(value)) throw new Error("is not a list of changes");
   return value.map((change: unknown): ReplayChange => {
     const entry = (change ?? {}) as { put?: unknown; delete?: unknown };
