@@ -6,9 +6,9 @@ import { invalid } from "../domain/errors.js";
 import { type Job, type JobJson, type JobStatus, type JsonValue, toJobJson } from "../domain/job.js";
 import type { JobListener } from "../queue/job-events.js";
 import type { JobQueue } from "../queue/job-queue.js";
-import type { JobEventName } from "../queue/job-queue-api.js";
+import { JOB_EVENTS, type JobEventName } from "../queue/job-queue-api.js";
 import { copyJson, describeNonJson } from "../queue/json-value.js";
-import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema } from "../schemas/api.js";
+import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema, JobIdParams } from "../schemas/api.js";
 import type { CreateJobBody } from "../schemas/job.js";
 import { compileValidator } from "../schemas/validate.js";
 
@@ -31,7 +31,19 @@ export interface HistoryPage {
 
 export type JobJsonListener = (job: JobJson) => void;
 
-const checkHistory = compileValidator(HistoryQuerySchema, "query");
+// The same checks and messages as the REST API's (`"status[0]" must be one of …`, `"id" must be a UUID`).
+const checkHistory = compileValidator(HistoryQuerySchema);
+const checkIdParams = compileValidator(JobIdParams);
+
+/** A job id as jobd stores it: a UUID, in lowercase (the REST API takes any case too). */
+function jobId(id: string): string {
+  return checkIdParams({ id }).id.toLowerCase();
+}
+
+function checkEvent(event: JobEventName): void {
+  if (!(JOB_EVENTS as readonly string[]).includes(event))
+    throw invalid(`unknown event "${String(event)}": the events are ${JOB_EVENTS.join(", ")}`);
+}
 /**
  * A library caller can hand over what JSON has no form for (NaN, a Date, a Map, a function, a cycle),
  * which the REST API never receives and the stores would keep differently (memory as it is, the others
@@ -76,7 +88,7 @@ export class LibraryApi {
 
   /** Ids are UUIDs, case-insensitive on input as in the REST API; jobd stores them in lowercase. */
   async get(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.get(id.toLowerCase()));
+    return jobJson(await this.queue.get(jobId(id)));
   }
 
   async history(query: HistoryQuery = {}): Promise<HistoryPage> {
@@ -95,21 +107,24 @@ export class LibraryApi {
 
   /** failed | cancelled → queued (else `conflict`); returns the job as queued again. */
   async retry(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.retry(id.toLowerCase()));
+    return jobJson(await this.queue.retry(jobId(id)));
   }
 
   /** queued | processing → cancelled (a running in-process handler sees its signal fire). */
   async cancel(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.cancel(id.toLowerCase()));
+    return jobJson(await this.queue.cancel(jobId(id)));
   }
 
+  /** Throws `invalid_request` for an event name jobd does not emit (a typo would otherwise never fire). */
   on(event: JobEventName, listener: JobJsonListener): void {
+    checkEvent(event);
     const wrapped = this.listeners.get(listener) ?? ((job) => listener(jobJson(job)));
     this.listeners.set(listener, wrapped);
     this.queue.on(event, wrapped);
   }
 
   off(event: JobEventName, listener: JobJsonListener): void {
+    checkEvent(event);
     const wrapped = this.listeners.get(listener);
     if (wrapped) this.queue.off(event, wrapped);
   }

@@ -69,6 +69,29 @@ describe("createServer", () => {
     });
   });
 
+  test("bad ids, filters, event names and persistence settings are invalid_request, as in the REST API", async () => {
+    const server = await start({});
+    for (const call of [() => server.get("nope"), () => server.retry("nope"), () => server.cancel("x")])
+      await expect(call()).rejects.toMatchObject({ code: "invalid_request", message: '"id" must be a UUID' });
+    await expect(server.history({ status: "bogus" as "queued" })).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringMatching(/^"status\[0\]"/),
+    });
+    expect(() => server.on("complete" as "completed", () => {})).toThrow(
+      'unknown event "complete": the events are created, started',
+    );
+    for (const persistence of [
+      { enabled: true, backend: "bogus" as "json" },
+      { enabled: true, backend: "sqlite" as const, sqliteSync: "fast" as "full" },
+      { enabled: true, retentionDays: -1 },
+      { enabled: true, autoSaveInterval: 0 },
+    ])
+      await expect(createServer({ logger: false, persistence })).rejects.toMatchObject({
+        code: "invalid_request",
+        message: expect.stringContaining('"persistence.'),
+      });
+  });
+
   test("a payload JSON cannot hold is refused naming it; a JSON payload is stored as a copy", async () => {
     const server = await start({});
     await expect(server.enqueue({ type: "x", payload: { n: Number.NaN } })).rejects.toMatchObject({
