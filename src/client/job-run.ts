@@ -2,8 +2,13 @@
  * One leased job in a remote worker: wait for a handler slot, run the handler while the worker's shared
  * `Heartbeats` renews the lease (from the lease on, so a job leased ahead keeps its lease while it
  * waits; carrying the latest progress), abort the handler's signal when a heartbeat is refused
- * (cancelled, lease lost), free the handler's slot as soon as it returns, and report the outcome once — retrying while the server is unreachable (a restart), for as long
- * as the lease may still be valid, because the lease survives the server's restart.
+ * (cancelled, lease lost), free the handler's slot as soon as it returns, and report the outcome once —
+ * retrying while the server is unreachable (a restart), for as long as the lease may still be valid,
+ * because the lease survives the server's restart.
+ *
+ * A refusal that means "this lease is no longer yours" (409 `conflict`: cancelled, expired, re-leased;
+ * 404 `not_found`: cancelled and deleted) is normal life for a worker: the run ends quietly, without
+ * telling `onError`, which hears only of errors (an unreachable server, a refusal for another reason).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkProgress } from "../domain/transitions.js";
@@ -63,10 +68,8 @@ class LeasedJob implements Beating {
     const outcome = this.lost.signal.aborted ? undefined : await this.runHandler(handler);
     hooks.heartbeats.delete(this);
     hooks.handlerDone();
-    if (!outcome || this.lost.signal.aborted) {
-      this.settings.onError(this.lost.signal.reason, this.job); // the server moved on: reporting gets 409
-      return;
-    }
+    // The lease is gone (or the heartbeat's refusal was told to onError): reporting would be refused.
+    if (!outcome || this.lost.signal.aborted) return;
     await this.report(outcome);
   }
 
@@ -100,8 +103,10 @@ class LeasedJob implements Beating {
       this.sentProgress = progress ?? this.sentProgress;
       if (updated.lease_expires_at) this.leaseEnds = Date.parse(updated.lease_expires_at);
     } catch (error) {
+      // Not ours any more (cancelled, expired, re-leased) is normal: abort the handler, quietly.
+      // Another refusal aborts it too, and is an error; unreachable: try again at the next beat.
+      if (!leaseGone(error)) this.settings.onError(error, this.job);
       if (isJobdClientError(error) && !error.transient) this.lost.abort(error);
-      else this.settings.onError(error, this.job); // unreachable: try again at the next beat
     } finally {
       this.beating = false;
     }
@@ -114,6 +119,7 @@ class LeasedJob implements Beating {
         await this.send(outcome);
         return;
       } catch (error) {
+        if (leaseGone(error)) return; // cancelled or expired meanwhile, or already reported: nothing to do
         this.settings.onError(error, this.job);
         const retry = isJobdClientError(error) && error.transient && Date.now() < this.leaseEnds;
         if (!retry) return;
@@ -135,6 +141,11 @@ class LeasedJob implements Beating {
       retryable: isRetryable(outcome.error),
     });
   }
+}
+
+/** A refusal meaning the lease is no longer this run's: 409 (cancelled, expired, re-leased) or 404 (deleted). */
+function leaseGone(error: unknown): boolean {
+  return isJobdClientError(error) && (error.code === "conflict" || error.code === "not_found");
 }
 
 function errorMessage(error: unknown): string {

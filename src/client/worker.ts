@@ -45,7 +45,11 @@ export interface WorkOptions {
   signal?: AbortSignal;
   /** Default `<hostname>:<pid>:<random>`. */
   workerId?: string;
-  /** Told of every error the worker handles itself (retries, lost leases); default `console.error`. */
+  /**
+   * Told of the errors the worker handles itself (an unreachable server it retries, an error that stops
+   * it); default `console.error`. Not of a lease that is no longer the worker's (the job cancelled, the
+   * lease expired or re-leased): that only aborts the handler's `signal`.
+   */
   onError?: (error: unknown, job?: RemoteJob) => void;
 }
 

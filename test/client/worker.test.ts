@@ -141,6 +141,55 @@ describe("work()", () => {
     expect((await client.get(job.id)).status).toBe("cancelled");
   });
 
+  it("a cancel is not an error: the signal aborts, onError hears nothing", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let signal: AbortSignal | undefined;
+    const errors: unknown[] = [];
+    const worker = client.work(
+      "w.cancel.quiet",
+      (_payload, ctx) => {
+        signal = ctx.signal;
+        started();
+        return new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve("too late")));
+      },
+      { waitMs: 1_000, leaseMs: 1_000, onError: (error) => errors.push(error) },
+    );
+    const job = await client.create({ type: "w.cancel.quiet" });
+    await running;
+    await client.cancel(job.id);
+    await worker.stop(); // resolves once the heartbeat's 409 has aborted the handler
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toMatchObject({ code: "conflict" });
+    expect(errors).toEqual([]);
+    expect(await client.get(job.id)).toMatchObject({ status: "cancelled", result: null });
+  });
+
+  it("an outcome refused because the job was cancelled meanwhile is not an error either", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const errors: unknown[] = [];
+    const worker = client.work(
+      "w.cancel.report",
+      async () => {
+        started();
+        await gate;
+        return "done";
+      },
+      // A long lease: no heartbeat learns of the cancel before the handler returns; `complete` gets 409.
+      { waitMs: 1_000, leaseMs: 30_000, onError: (error) => errors.push(error) },
+    );
+    const job = await client.create({ type: "w.cancel.report" });
+    await running;
+    await client.cancel(job.id);
+    release();
+    await worker.stop();
+    expect(errors).toEqual([]);
+    expect(await client.get(job.id)).toMatchObject({ status: "cancelled", result: null });
+  });
+
   it("runs at most `concurrency` jobs at once, and stop() waits for them", async () => {
     let active = 0;
     let peak = 0;
