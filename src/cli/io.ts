@@ -1,7 +1,8 @@
 /**
  * What the CLI touches of the outside world, injected so that tests can run `main()` in-process: the
- * output streams, where SIGINT/SIGTERM come from, the `fetch` the operator commands use, and what
- * `jobd serve` does with its resolved configuration (start the real server, unless a test says otherwise).
+ * output streams, where SIGINT/SIGTERM come from, the `fetch` the operator commands use, how the process
+ * ends at once (a second shutdown signal), and what `jobd serve` does with its resolved configuration
+ * (start the real server, unless a test says otherwise).
  * (Environment variables are read by commander from `process.env`.)
  */
 import type { ServeConfig } from "./serve-config.js";
@@ -22,6 +23,8 @@ export interface CliIo {
   stderr: TextOutput;
   signals: SignalSource;
   fetch: typeof fetch;
+  /** Ends the process now with this exit code (`exitProcess`; a test records the code instead). */
+  exit: (code: number) => unknown;
   /** Runs `jobd serve` with its validated configuration until it shuts down. */
   serve: ServeRunner;
 }
@@ -48,6 +51,28 @@ export function resolveIo(overrides: Partial<CliIo>, defaultServe: ServeRunner):
     stderr: overrides.stderr ?? ignoreClosedPipe(process.stderr),
     signals: overrides.signals ?? process,
     fetch: overrides.fetch ?? globalThis.fetch,
+    exit: overrides.exit ?? exitProcess,
     serve: overrides.serve ?? defaultServe,
   };
+}
+
+/** How long `exitProcess` waits for a reader that stopped reading before it ends the process anyway. */
+const FLUSH_LIMIT_MS = 5_000;
+
+/**
+ * Ends the process with `code` once what was written to stdout and stderr has left the process (pino
+ * writes its lines into `process.stdout`, which holds them while a pipe is full), so the last log lines
+ * are not lost. Nothing left running — a handler that ignored its AbortSignal, a stray timer or socket —
+ * can keep a finished jobd alive. A reader that stopped reading holds it up for at most 5 s.
+ */
+export async function exitProcess(code: number): Promise<never> {
+  const limit = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_LIMIT_MS).unref());
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), limit]);
+  process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or it failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writable || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write("", () => resolve()));
 }

@@ -10,10 +10,19 @@ import { registerJobActions } from "./commands/job-actions.js";
 import { registerList } from "./commands/list.js";
 import { registerServe, serve } from "./commands/serve.js";
 import { registerSubmit } from "./commands/submit.js";
-import { type CliIo, resolveIo } from "./io.js";
+import { type CliIo, exitProcess, resolveIo } from "./io.js";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/**
+ * `jobd` as a process (bin/jobd.js): runs `main`, then ends the process with its exit code once stdout
+ * and stderr are flushed. `jobd serve` has closed its store by then; whatever is still scheduled (a
+ * handler that ignored its AbortSignal after the shutdown timeout) must not keep the process alive.
+ */
+export async function run(argv: readonly string[]): Promise<never> {
+  return exitProcess(await main(argv));
+}
 
 /** Runs `jobd <argv…>` and returns the exit code; `io` replaces the process's streams (tests). */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {

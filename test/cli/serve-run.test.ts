@@ -1,7 +1,8 @@
 /**
  * `jobd serve` run in-process through `main()`, with its signals injected: it logs its URL once ready,
  * shuts down on SIGTERM or SIGINT with exit 0, and a signal that arrives during startup still ends it
- * cleanly once the server is up (never a half-started server left behind).
+ * cleanly once the server is up (never a half-started server left behind); a second signal ends the
+ * process at once.
  */
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { main } from "../../src/cli/main.js";
 
 function serveInProcess(argv: string[]) {
   const signals = new EventEmitter();
+  const exits: number[] = [];
   let stdout = "";
   let stderr = "";
   let onOutput = () => {};
@@ -21,13 +23,14 @@ function serveInProcess(argv: string[]) {
     },
     stderr: { write: (text: string) => (stderr += text) },
     signals,
+    exit: (code: number) => exits.push(code),
   });
   const logged = (pattern: RegExp) =>
     new Promise<void>((resolve) => {
       onOutput = () => pattern.test(stdout) && resolve();
       onOutput();
     });
-  return { signals, exitCode, logged, output: () => ({ stdout, stderr }) };
+  return { signals, exits, exitCode, logged, output: () => ({ stdout, stderr }) };
 }
 
 describe("jobd serve in-process", () => {
@@ -51,6 +54,16 @@ describe("jobd serve in-process", () => {
     serve.signals.emit("SIGTERM"); // before recovery is done
     expect(await serve.exitCode).toBe(0);
     expect(serve.output().stdout).toMatch(/jobd listening on[\s\S]*SIGTERM: stopping/);
+  });
+
+  it("a second signal during the shutdown logs why and ends the process at once (128 + its number)", async () => {
+    const serve = serveInProcess([]);
+    serve.signals.emit("SIGTERM"); // during startup, so the shutdown is still ahead when the second comes
+    serve.signals.emit("SIGINT");
+    expect(serve.exits).toEqual([130]);
+    expect(serve.output().stdout).toMatch(/"level":40,.*"msg":"SIGINT again: quitting now/);
+    expect(await serve.exitCode).toBe(0); // in-process, nothing ended: the shutdown completes
+    expect(serve.signals.listenerCount("SIGINT") + serve.signals.listenerCount("SIGTERM")).toBe(0);
   });
 
   it("a failure to start (the port is taken) is exit 1 with the reason", async () => {

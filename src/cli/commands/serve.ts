@@ -1,8 +1,10 @@
 /**
  * `jobd serve`: resolve the configuration once, start the server (it listens at once and answers 503
- * until recovery is done), log what it runs on, and on SIGINT/SIGTERM shut down gracefully and exit 0.
- * A second signal during the shutdown ends the process at once (the listener is `once`).
+ * until recovery is done), log what it runs on, and on SIGINT/SIGTERM shut down gracefully and exit 0
+ * (bin/jobd.js then ends the process, whatever a handler left running). A second signal during the
+ * shutdown ends the process at once with 128 + the signal's number, after a log line saying so.
  */
+import { constants } from "node:os";
 import type { Command } from "commander";
 import { pino } from "pino";
 import type { CliIo, SignalSource } from "../io.js";
@@ -47,7 +49,13 @@ function unusableHost(error: unknown, host: string, label: string): UsageError |
 /** Runs the server until a shutdown signal, then closes it. */
 export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<void> {
   const logger = pino({ base: undefined }, { write: (line: string) => io.stdout.write(line) });
-  const shutdown = awaitShutdownSignal(io.signals); // from now on, so a signal during startup counts
+  // From now on, so that a signal during startup counts too.
+  const shutdown = awaitShutdownSignal(io.signals, (again) => {
+    logger.warn(
+      `${again} again: quitting now, without waiting for running handlers; their jobs are reclaimed as after a crash (queued again at the next start)`,
+    );
+    io.exit(128 + constants.signals[again]);
+  });
   try {
     // Loaded here, not at the top: `jobd --help` and the operator commands need none of the server.
     const { createServer } = await import("../../app/create-server.js");
@@ -74,26 +82,37 @@ export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<v
   }
 }
 
+type ShutdownSignal = "SIGINT" | "SIGTERM";
+const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ["SIGINT", "SIGTERM"];
+
 /**
- * The first SIGINT or SIGTERM. Both listeners go as soon as one fires, so a second signal gets the
- * default behaviour: the process ends at once.
+ * The first SIGINT or SIGTERM; any later one goes to `onRepeat` (jobd's own listener, not Node's
+ * default, so that it is logged and ends the process with a known code). `stopListening` removes both.
  */
-function awaitShutdownSignal(signals: SignalSource): { signal: Promise<string>; stopListening: () => void } {
-  let stopListening = () => {};
-  const signal = new Promise<string>((resolve) => {
-    const onInt = () => fired("SIGINT");
-    const onTerm = () => fired("SIGTERM");
-    stopListening = () => {
-      signals.off("SIGINT", onInt);
-      signals.off("SIGTERM", onTerm);
-    };
-    const fired = (name: string) => {
-      stopListening();
-      resolve(name);
-    };
-    signals.once("SIGINT", onInt);
-    signals.once("SIGTERM", onTerm);
+function awaitShutdownSignal(
+  signals: SignalSource,
+  onRepeat: (signal: ShutdownSignal) => void,
+): { signal: Promise<ShutdownSignal>; stopListening: () => void } {
+  let resolveFirst: (signal: ShutdownSignal) => void = () => {};
+  const signal = new Promise<ShutdownSignal>((resolve) => {
+    resolveFirst = resolve;
   });
+  let received = false;
+  const listeners = { SIGINT: () => fired("SIGINT"), SIGTERM: () => fired("SIGTERM") };
+  const listen = () => {
+    for (const name of SHUTDOWN_SIGNALS) signals.once(name, listeners[name]);
+  };
+  const stopListening = () => {
+    for (const name of SHUTDOWN_SIGNALS) signals.off(name, listeners[name]);
+  };
+  const fired = (name: ShutdownSignal) => {
+    stopListening(); // `once` removed only the listener that fired
+    if (received) return onRepeat(name);
+    received = true;
+    listen(); // for a second signal
+    resolveFirst(name);
+  };
+  listen();
   return { signal, stopListening };
 }
 
