@@ -1,7 +1,8 @@
 /**
  * The `jobd` command line: argument parsing and exit codes only; each subcommand lives in ./commands/.
  * Exit codes: 0 success, 1 a failure at run time (a server's error answer, a data directory in use),
- * 2 a usage error (unknown flag, bad value). Messages go to stderr without stack traces.
+ * 2 a usage error (unknown flag, bad value — also one only the server checks: its 400 invalid_request).
+ * Messages go to stderr without stack traces.
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
@@ -61,10 +62,19 @@ function reportFailure(error: unknown, io: CliIo): number {
   }
   if (isJobdClientError(error)) {
     io.stderr.write(`jobd: ${error.code}: ${error.message}\n`);
-    return 1;
+    return refusedValue(error) ? USAGE_EXIT_CODE : 1;
   }
   io.stderr.write(`jobd: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;
+}
+
+/**
+ * A 400 invalid_request: the server refused a value the user gave (`--priority 1001`, `get nope`), a
+ * usage error like those the CLI catches itself. Other answers (not_found, conflict, unauthorized,
+ * unavailable…) are failures at run time.
+ */
+function refusedValue(error: { code: string; httpStatus: number }): boolean {
+  return error.code === "invalid_request" && error.httpStatus === 400;
 }
 
 const PROGRAM_HELP_FOOTER = `

@@ -1,7 +1,8 @@
 /**
  * The operator commands (`submit`, `list`, `get`, `retry`, `retry-failed`, `cancel`, `stats`) run
  * in-process against a real server: JSON or a table on stdout, `jobd: <code>: <message>` and exit 1
- * for a server's error, exit 2 for a usage error, `--token` / `JOBD_API_TOKEN` / `JOBD_URL`.
+ * for a server's error, exit 2 for a usage error or a value the server refuses (invalid_request),
+ * `--token` / `JOBD_API_TOKEN` / `JOBD_URL`.
  */
 
 import type { AddressInfo } from "node:net";
@@ -114,9 +115,40 @@ describe("failures", () => {
     const conflict = await jobd("retry", jsonOf(await jobd("submit", "cli.queued")).id);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toMatch(/^jobd: conflict: /);
-    const invalid = await jobd("submit", "bad type!");
-    expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/^jobd: invalid_request: .*type/);
+  });
+
+  // Values only the server checks: its 400 invalid_request is the user's bad value, so exit 2 as well.
+  const refused: [string[], RegExp][] = [
+    [["submit", "cli.x", "--priority", "1001"], /"priority" must be ≤ 1000/],
+    [["submit", "bad type!"], /"type" must match/],
+    [["submit", "cli.x", "--run-at", "2030-01-01T00:00:00Z", "--delay-ms", "5"], /"run_at" or "delay_ms"/],
+    [["list", "--limit", "0"], /"limit" must be ≥ 1/],
+    [["list", "--limit", "2000"], /"limit" must be ≤ 1000/],
+    [["list", "--offset", "-1"], /"offset" must be ≥ 0/],
+    [["list", "--status", "bogus"], /must be one of queued/],
+    [["retry-failed", "--type", "a b"], /"type" must match/],
+    [["get", "nope"], /"id" must be a UUID/],
+  ];
+  it.each(refused)("a value the server refuses as invalid_request exits 2: %j", async (argv, message) => {
+    const run = await jobd(...argv);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toMatch(/^jobd: invalid_request: /);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("a --url that is not an http(s) URL is a usage error naming it (or JOBD_URL)", async () => {
+    const bad = await runCli(["stats", "--url", "notaurl"]);
+    expect(bad).toMatchObject({ code: 2, stdout: "" });
+    expect(bad.stderr).toMatch(
+      /^jobd: --url must be an http:\/\/ or https:\/\/ URL, e\.g\. http:\/\/127\.0\.0\.1:8080 \(got "notaurl"\)/,
+    );
+    expect((await runCli(["get", "x", "--url", "ftp://127.0.0.1:8080"])).code).toBe(2);
+    expect((await runCli(["list", "--url", "http://127.0.0.1:99999"])).code).toBe(2);
+    vi.stubEnv("JOBD_URL", "127.0.0.1:8080");
+    const fromEnv = await runCli(["stats"]);
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/^jobd: JOBD_URL must be an http:\/\/ or https:\/\/ URL/);
   });
 
   it("usage errors exit 2", async () => {

@@ -52,6 +52,12 @@ describe("operator commands and --tasks, as processes", () => {
     const missing = await jobd(["get", "0190a8c4-7f3e-7000-8000-000000000000", "--url", url]);
     expect(missing).toMatchObject({ code: 1, stdout: "" });
     expect(missing.stderr).toMatch(/^jobd: not_found: /);
+    const refused = await jobd(["submit", "e2e.echo", "--priority", "1001", "--url", url]);
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused.stderr).toMatch(/^jobd: invalid_request: "priority" must be ≤ 1000/);
+    const badUrl = await jobd(["stats", "--url", "notaurl"]);
+    expect(badUrl).toMatchObject({ code: 2, stdout: "" });
+    expect(badUrl.stderr).toMatch(/^jobd: --url must be an http:\/\/ or https:\/\/ URL/);
     expect(await server.kill("SIGTERM")).toEqual({ code: 0, signal: null });
   });
 

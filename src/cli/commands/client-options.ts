@@ -2,6 +2,7 @@
 import { type Command, Option } from "commander";
 import { JobdClient } from "../../client/index.js";
 import type { CliIo } from "../io.js";
+import { UsageError } from "../usage-error.js";
 
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8080";
 
@@ -12,8 +13,18 @@ export function withServerOptions(command: Command): Command {
     .addOption(new Option("--token <token>", "the server's --api-token").env("JOBD_API_TOKEN"));
 }
 
-/** The client for a command's `--url`/`--token`. */
+/** The client for a command's `--url`/`--token`; a `--url` that is not an http(s) URL is a UsageError. */
 export function clientFor(command: Command, io: CliIo): JobdClient {
   const { url, token } = command.opts<{ url: string; token?: string }>();
-  return new JobdClient({ url, ...(token && { token }), fetch: io.fetch });
+  const label = command.getOptionValueSource("url") === "env" ? "JOBD_URL" : "--url";
+  return new JobdClient({ url: serverUrl(url, label), ...(token && { token }), fetch: io.fetch });
+}
+
+/** `value` when it is an http:// or https:// URL; anything else would only fail later, as "unavailable". */
+function serverUrl(value: string, label: string): string {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
+  if (protocol === "http:" || protocol === "https:") return value;
+  throw new UsageError(
+    `${label} must be an http:// or https:// URL, e.g. ${DEFAULT_SERVER_URL} (got "${value}")`,
+  );
 }
