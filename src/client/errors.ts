@@ -50,3 +50,13 @@ export class NonRetryableError extends Error {
 export function isRetryable(error: unknown): boolean {
   return !(error instanceof NonRetryableError) && (error as { retryable?: unknown })?.retryable !== false;
 }
+
+/**
+ * The `reason` of a `work()` handler's signal when its run is superseded: a later lease gave the same
+ * worker the same job again (after a manual retry, which restarts the attempts, the new run may carry
+ * the same attempt number, so the server could not tell the two runs' reports apart). The earlier run
+ * sends nothing more — no heartbeat, no outcome; only the new run reports.
+ */
+export class SupersededError extends Error {
+  override readonly name: string = "SupersededError";
+}

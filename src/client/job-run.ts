@@ -9,6 +9,8 @@
  * A refusal that means "this lease is no longer yours" (409 `conflict`: cancelled, expired, re-leased;
  * 404 `not_found`: cancelled and deleted) is normal life for a worker: the run ends quietly, without
  * telling `onError`, which hears only of errors (an unreachable server, a refusal for another reason).
+ * A run can also be superseded by its worker (`supersede()`) when a later lease hands the worker the
+ * same job again: its signal aborts and it sends nothing more, neither heartbeats nor its outcome.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkProgress } from "../domain/transitions.js";
@@ -27,24 +29,19 @@ export interface JobRunHooks {
   heartbeats: Heartbeats;
   /** Resolves when the handler may start (a slot is free). */
   slot: () => Promise<void>;
+  /** Called when the handler starts (not for a run cancelled or superseded while it waited). */
+  started: () => void;
   /** Called once the handler has returned or thrown, before the outcome is reported. */
   handlerDone: () => void;
 }
 
-/** Runs one leased job to its reported outcome; never throws (problems go to `onError`). */
-export function runLeasedJob(
-  client: JobdClient,
-  job: RemoteJob,
-  handler: WorkHandler,
-  settings: WorkerSettings,
-  hooks: JobRunHooks,
-): Promise<void> {
-  return new LeasedJob(client, job, settings).run(handler, hooks);
-}
-
-class LeasedJob implements Beating {
+/** One leased job, from its lease to its reported outcome. */
+export class LeasedJob implements Beating {
   private readonly lease: { worker_id: string; attempt: number };
-  /** Aborted when a heartbeat is refused: the handler's `signal`. */
+  /**
+   * The handler's `signal`: aborted when a heartbeat is refused or the run is superseded. Once it is
+   * aborted the run sends nothing more (its lease is gone, or belongs to the run that superseded it).
+   */
   private readonly lost = new AbortController();
   private leaseEnds: number;
   private progress: number | undefined;
@@ -61,19 +58,31 @@ class LeasedJob implements Beating {
     this.leaseEnds = job.lease_expires_at ? Date.parse(job.lease_expires_at) : Date.now() + settings.leaseMs;
   }
 
+  /** Runs the job to its reported outcome; never throws (problems go to `onError`). */
   async run(handler: WorkHandler, hooks: JobRunHooks): Promise<void> {
     hooks.heartbeats.add(this);
     await hooks.slot();
-    // Cancelled (or its lease lost) while it waited for the slot: the handler never starts.
-    const outcome = this.lost.signal.aborted ? undefined : await this.runHandler(handler);
+    // Cancelled, its lease lost or superseded while it waited for the slot: the handler never starts.
+    const outcome = this.lost.signal.aborted ? undefined : await this.runHandler(handler, hooks);
     hooks.heartbeats.delete(this);
     hooks.handlerDone();
-    // The lease is gone (or the heartbeat's refusal was told to onError): reporting would be refused.
+    // The lease is gone (or the heartbeat's refusal was told to onError), or another run now holds
+    // it: this run's outcome must not be sent.
     if (!outcome || this.lost.signal.aborted) return;
     await this.report(outcome);
   }
 
-  private async runHandler(handler: WorkHandler): Promise<Outcome> {
+  /**
+   * The worker leased this job again while this run still holds it. The new lease may carry the same
+   * worker_id and attempt (a manual retry restarts attempts at 0), so the server would take this run's
+   * heartbeats and outcome for the new run's: abort the handler and send nothing more.
+   */
+  supersede(reason: Error): void {
+    this.lost.abort(reason);
+  }
+
+  private async runHandler(handler: WorkHandler, hooks: JobRunHooks): Promise<Outcome> {
+    hooks.started();
     const ctx = {
       job: this.job,
       signal: this.lost.signal,
@@ -112,9 +121,12 @@ class LeasedJob implements Beating {
     }
   }
 
-  /** Completes or fails the job; while the server is unreachable, retries until the lease would have ended. */
+  /**
+   * Completes or fails the job; while the server is unreachable, retries until the lease would have
+   * ended — unless the run is superseded meanwhile.
+   */
   private async report(outcome: Outcome): Promise<void> {
-    for (let tries = 0; ; tries++) {
+    for (let tries = 0; !this.lost.signal.aborted; tries++) {
       try {
         await this.send(outcome);
         return;

@@ -9,21 +9,32 @@
  * On `stop()` it stops leasing and waits for the jobs it holds, leased ahead included, to run and
  * report. Unreachable or not-yet-ready servers (a restart) are retried with backoff; errors that
  * retrying cannot fix (a wrong token, a bad type name) stop the worker.
+ *
+ * One job id, one reporting run: every slot leases under the same worker_id, and after a manual retry
+ * (attempts back to 0) a new lease of a job can carry the same (worker_id, attempt) as a run of it this
+ * worker still holds (cancelled, but not yet told by a heartbeat) — the server could not tell their
+ * reports apart. So a lease of a job id the worker still holds supersedes the earlier run: its signal
+ * aborts (a `SupersededError`), and it sends no more heartbeats and no outcome; a run leased ahead and
+ * still waiting for its slot never starts.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PrefetchPace } from "../queue/prefetch-pace.js";
-import { isJobdClientError } from "./errors.js";
+import { isJobdClientError, SupersededError } from "./errors.js";
 import { Heartbeats } from "./heartbeats.js";
-import { runLeasedJob } from "./job-run.js";
+import { LeasedJob } from "./job-run.js";
 import type { JobdClient, RemoteJob } from "./jobd-client.js";
 import { Slots } from "./slots.js";
 
 /** What a handler gets besides the payload. */
 export interface WorkContext {
   job: RemoteJob;
-  /** Fires when the job is cancelled or its lease is lost (the next heartbeat gets 409). */
+  /**
+   * Fires when the job is cancelled or its lease is lost (the next heartbeat gets 409; the reason is
+   * that `JobdClientError`), or when this worker leased the same job again, which supersedes this run
+   * (a `SupersededError`). Either way the run's outcome is not reported.
+   */
   signal: AbortSignal;
   /** Records progress (0…100; anything else throws at once); sent with the next heartbeat. */
   progress(percent: number): void;
@@ -75,6 +86,8 @@ export class Worker {
   private readonly stopping = new AbortController();
   /** Leased jobs not yet reported (handler running, or its outcome on its way). */
   private readonly held = new Set<Promise<void>>();
+  /** The run of each job id the worker holds: the latest lease's (an earlier one is superseded). */
+  private readonly runs = new Map<string, LeasedJob>();
   private readonly slots: Slots;
   private readonly pace = new PrefetchPace();
   private readonly heartbeats: Heartbeats;
@@ -159,16 +172,22 @@ export class Worker {
   private start(job: RemoteJob): void {
     const hooks = {
       heartbeats: this.heartbeats,
-      slot: async () => {
-        await this.slots.acquire();
-        this.pace.started();
-      },
+      slot: () => this.slots.acquire(),
+      started: () => this.pace.started(),
       handlerDone: () => this.slots.handlerDone(),
     };
-    const run = runLeasedJob(this.client, job, this.handler, this.settings, hooks);
-    this.held.add(run);
-    void run.finally(() => {
-      this.held.delete(run);
+    const run = new LeasedJob(this.client, job, this.settings);
+    const earlier = this.runs.get(job.id);
+    if (earlier) {
+      const why = `job ${job.id} was leased to this worker again (attempt ${job.attempts}): this earlier run is superseded and will not report`;
+      earlier.supersede(new SupersededError(why));
+    }
+    this.runs.set(job.id, run);
+    const done = run.run(this.handler, hooks);
+    this.held.add(done);
+    void done.finally(() => {
+      this.held.delete(done);
+      if (this.runs.get(job.id) === run) this.runs.delete(job.id);
       this.slots.reported();
     });
   }
