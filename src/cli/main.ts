@@ -28,11 +28,16 @@ export async function run(argv: readonly string[]): Promise<never> {
 /** Runs `jobd <argv…>` and returns the exit code; `io` replaces the process's streams (tests). */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const resolved = resolveIo(io, serve);
+  const program = buildProgram(resolved);
+  let running: Command = program;
+  program.hook("preAction", (_program, command) => {
+    running = command;
+  });
   try {
-    await buildProgram(resolved).parseAsync([...argv], { from: "user" });
+    await program.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    return reportFailure(error, resolved);
+    return reportFailure(error, running, resolved);
   }
 }
 
@@ -45,19 +50,35 @@ export function buildProgram(io: CliIo): Command {
     .version(version, "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", PROGRAM_HELP_FOOTER);
   registerServe(program, io);
   registerSubmit(program, io);
   registerList(program, io);
   registerJobActions(program, io);
+  // Commander's own errors (unknown flag or command, missing argument) on one line as well.
+  for (const command of [program, ...program.commands])
+    command.configureOutput({ outputError: (message) => io.stderr.write(usageLine(message, command)) });
   return program;
 }
 
-function reportFailure(error: unknown, io: CliIo): number {
+/**
+ * A usage error as one line (docs/cli.md: every failure prints one line): commander's `error: ` left
+ * out, its `(Did you mean …?)` joined on, and which help to read, e.g.
+ * `jobd: unknown option '--prot' (Did you mean --port?); see jobd serve --help`.
+ */
+function usageLine(message: string, command: Command): string {
+  const text = message
+    .trim()
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*/g, " ");
+  const path = command.parent ? `jobd ${command.name()}` : "jobd";
+  return `jobd: ${text}; see ${path} --help\n`;
+}
+
+function reportFailure(error: unknown, command: Command, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE; // commander printed it
   if (error instanceof UsageError) {
-    io.stderr.write(`jobd: ${error.message}\n(add --help for usage)\n`);
+    io.stderr.write(usageLine(error.message, command));
     return USAGE_EXIT_CODE;
   }
   if (isJobdClientError(error)) {

@@ -1,6 +1,6 @@
 /**
  * `jobd serve`'s flags (DESIGN.md §6): every flag, its env var, the precedence of the command line,
- * the persistence rules, and bad values → exit 2 with one clear message and no stack trace.
+ * the persistence rules, and bad values → exit 2 with one clear line and no stack trace.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -193,12 +193,27 @@ describe("bad flags and values exit 2 with one clear message", () => {
     expect(config).toBeUndefined();
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+    // one line (docs/cli.md), with where to find help on it
+    expect(stderr).toMatch(/^jobd: [^\n]+; see jobd serve --help\n$/);
   });
 
-  it("an unknown command exits 2", async () => {
+  it("an unknown command exits 2, on one line", async () => {
     const { code, stderr } = await runCli(["srve"]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/unknown command 'srve'/);
+    expect(stderr).toBe("jobd: unknown command 'srve' (Did you mean serve?); see jobd --help\n");
+  });
+
+  it("commander's own errors are one line too: an unknown flag with a suggestion, a missing argument", async () => {
+    expect((await runCli(["serve", "--prot", "80"])).stderr).toBe(
+      "jobd: unknown option '--prot' (Did you mean --port?); see jobd serve --help\n",
+    );
+    expect(await runCli(["get"])).toMatchObject({
+      code: 2,
+      stderr: "jobd: missing required argument 'id'; see jobd get --help\n",
+    });
+    const badJson = await runCli(["submit", "x", "--payload", "{x"]);
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toMatch(/^jobd: --payload must be JSON [^\n]*; see jobd submit --help\n$/);
   });
 });
 

@@ -25,7 +25,7 @@ describe("jobd serve as a process", () => {
     const jobd = JobdProcess.spawn(["serve", ...flags]);
     expect(await jobd.exited).toEqual({ code: 2, signal: null });
     expect(jobd.stderr).toMatch(message);
-    expect(jobd.stderr).not.toMatch(/\n\s+at /);
+    expect(jobd.stderr).toMatch(/^jobd: [^\n]*\n$/); // one line, no stack trace
     expect(jobd.stdout).toBe("");
   });
 
@@ -46,7 +46,7 @@ describe("jobd serve as a process", () => {
   ])("exits 2 on a host it cannot listen on: %j %j", async (flags, env, message) => {
     const jobd = JobdProcess.spawn(["serve", "--port", "0", ...flags], env);
     expect(await jobd.exited).toEqual({ code: 2, signal: null });
-    expect(jobd.stderr).toBe(`jobd: ${message}\n(add --help for usage)\n`);
+    expect(jobd.stderr).toBe(`jobd: ${message}; see jobd serve --help\n`);
   });
 
   it("a task file with a syntax error stops the start with a message naming the file", async () => {
