@@ -1,9 +1,10 @@
 /**
  * What the CLI touches of the outside world, injected so that tests can run `main()` in-process: the
- * output streams, where SIGINT/SIGTERM come from, the `fetch` the operator commands use, how the process
- * ends at once (a second shutdown signal), and what `jobd serve` does with its resolved configuration
- * (start the real server, unless a test says otherwise).
- * (Environment variables are read by commander from `process.env`.)
+ * output streams, where SIGINT/SIGTERM come from, how the process ends at once (a second shutdown
+ * signal), and what `jobd serve` does with its resolved configuration (start the real server, unless a
+ * test says otherwise). (Environment variables are read by commander from `process.env`.) The operator
+ * commands take no fetch: JobdClient's own node:http transport reaches any port, while fetch refuses the
+ * standard's "bad ports" (6000, 10080…).
  */
 import type { ServeConfig } from "./serve-config.js";
 
@@ -22,7 +23,6 @@ export interface CliIo {
   stdout: TextOutput;
   stderr: TextOutput;
   signals: SignalSource;
-  fetch: typeof fetch;
   /** Ends the process now with this exit code (`exitProcess`; a test records the code instead). */
   exit: (code: number) => unknown;
   /** Runs `jobd serve` with its validated configuration until it shuts down. */
@@ -44,13 +44,12 @@ function ignoreClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   return stream;
 }
 
-/** The real process's streams, signals and fetch, with any of them replaced. */
+/** The real process's streams, signals and exit, with any of them replaced. */
 export function resolveIo(overrides: Partial<CliIo>, defaultServe: ServeRunner): CliIo {
   return {
     stdout: overrides.stdout ?? ignoreClosedPipe(process.stdout),
     stderr: overrides.stderr ?? ignoreClosedPipe(process.stderr),
     signals: overrides.signals ?? process,
-    fetch: overrides.fetch ?? globalThis.fetch,
     exit: overrides.exit ?? exitProcess,
     serve: overrides.serve ?? defaultServe,
   };

@@ -34,6 +34,19 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Ports the fetch standard blocks ("bad ports": undici's fetch fails with "bad port" before it
+ * connects) that a user may still run jobd on; the first one free here.
+ */
+const FETCH_BLOCKED_PORTS = [6000, 10080, 6665, 6666, 6667, 6668, 6669, 6697, 5060, 5061, 4190, 6566];
+async function serverOnFetchBlockedPort(): Promise<RunningServer & { url: string }> {
+  for (const port of FETCH_BLOCKED_PORTS) {
+    const started = await startServer({ listen: { port, host: "127.0.0.1" } }).catch(() => undefined);
+    if (started) return started;
+  }
+  throw new Error(`every port of ${FETCH_BLOCKED_PORTS.join(", ")} is taken here`);
+}
+
 const jsonOf = (run: { stdout: string }) => JSON.parse(run.stdout);
 
 describe("operator commands", () => {
@@ -168,6 +181,20 @@ describe("failures", () => {
     expect(run.stderr).toBe(
       `jobd: unavailable: cannot reach jobd at http://127.0.0.1:${port}: ECONNREFUSED\n`,
     );
+  });
+
+  it("reaches a server on a port fetch refuses to connect to (6000, 10080…)", async () => {
+    const onBadPort = await serverOnFetchBlockedPort();
+    try {
+      const url = onBadPort.url;
+      const submitted = await runCli(["submit", "cli.bad-port", "--url", url]);
+      expect(submitted).toMatchObject({ code: 0, stderr: "" });
+      const stats = await runCli(["stats", "--url", url]);
+      expect(stats).toMatchObject({ code: 0, stderr: "" });
+      expect(jsonOf(stats).counts.queued).toBe(1);
+    } finally {
+      await onBadPort.close();
+    }
   });
 
   it("--token, or JOBD_API_TOKEN and JOBD_URL from the environment", async () => {

@@ -19,7 +19,7 @@ export function registerJobActions(program: Command, io: CliIo): void {
     const command = withServerOptions(
       program.command(name).description(description).argument("<id>", "the job's id"),
     );
-    command.action(async (id: string) => printJson(io.stdout, await action(clientFor(command, io), id)));
+    command.action(async (id: string) => printJson(io.stdout, await action(clientFor(command), id)));
   }
   const retryFailed = withServerOptions(
     program
@@ -31,11 +31,11 @@ export function registerJobActions(program: Command, io: CliIo): void {
   retryFailed.action(async ({ type, queue }: { type?: string; queue?: string }) =>
     printJson(
       io.stdout,
-      await clientFor(retryFailed, io).retryFailed({ ...(type && { type }), ...(queue && { queue }) }),
+      await clientFor(retryFailed).retryFailed({ ...(type && { type }), ...(queue && { queue }) }),
     ),
   );
   const stats = withServerOptions(
     program.command("stats").description("counts per status and queue, backend, durability, last recovery"),
   );
-  stats.action(async () => printJson(io.stdout, await clientFor(stats, io).stats()));
+  stats.action(async () => printJson(io.stdout, await clientFor(stats).stats()));
 }

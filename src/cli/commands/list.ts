@@ -32,7 +32,7 @@ export function registerList(program: Command, io: CliIo): void {
       .option("--json", "print the server's answer as JSON instead of a table"),
   );
   command.action(async (options: ListOptions) => {
-    const page = await clientFor(command, io).history(historyFilter(options));
+    const page = await clientFor(command).history(historyFilter(options));
     if (options.json) return printJson(io.stdout, page);
     const shown = page.jobs.length === 0 ? "no jobs" : `${page.offset + 1}–${page.offset + page.jobs.length}`;
     io.stdout.write(`${formatJobTable(page.jobs)}\n${shown} of ${page.total}\n`);

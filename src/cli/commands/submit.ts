@@ -35,7 +35,7 @@ export function registerSubmit(program: Command, io: CliIo): void {
       .option("--idempotency-key <key>", "a second submit with this key returns the first job"),
   );
   command.action(async (type: string, options: SubmitOptions) => {
-    const job = await clientFor(command, io).create(createBody(type, options));
+    const job = await clientFor(command).create(createBody(type, options));
     printJson(io.stdout, job);
   });
 }
