@@ -1,7 +1,8 @@
 /**
  * `jobd serve`'s configuration, resolved once: named defaults, then the environment, then the command
  * line (commander merges those three), then this file validates every value into one frozen
- * `ServeConfig` with messages that name the flag (or the env var the value came from).
+ * `ServeConfig` with messages that name the flag (or the env var the value came from), and names the
+ * flags given that the chosen backend does not use (`warnings`, logged at startup).
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -44,6 +45,11 @@ export interface ServeConfig {
   /** Seconds running handlers get to finish on SIGINT/SIGTERM. */
   shutdownTimeout: number;
   apiToken: string | undefined;
+  /**
+   * Flags (or env vars) given that this configuration does not use, one sentence each, for the startup
+   * log: `--data-dir is ignored: jobs are kept in memory only; …`. The backend stays what DESIGN §6 says.
+   */
+  warnings: readonly string[];
 }
 
 /** Option values as commander hands them over: strings from the CLI/env, defaults as numbers. */
@@ -52,24 +58,68 @@ export type RawServeOptions = Partial<Record<string, string | number | boolean>>
 /** Names where a value came from, for messages: `--port` or `JOBD_PORT`. */
 export type OriginOf = (attribute: string) => string;
 
+/** Whether a value was given (on the command line or in the environment), not a default. */
+export type GivenOf = (attribute: string) => boolean;
+
 const flagOf: OriginOf = (attribute) => `--${attribute.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Validates and freezes; throws a `UsageError` naming the first bad flag. */
-export function resolveServeConfig(raw: RawServeOptions, origin: OriginOf = flagOf): Readonly<ServeConfig> {
+export function resolveServeConfig(
+  raw: RawServeOptions,
+  origin: OriginOf = flagOf,
+  given: GivenOf = (attribute) => raw[attribute] !== undefined,
+): Readonly<ServeConfig> {
   const int = (name: string, min: number, max: number, fallback: number) =>
     integerValue(raw[name] ?? fallback, origin(name), min, max);
   const persistence = resolvePersistence(raw, origin, int);
+  const retryFailedOnStartup = int("retryFailedOnStartup", 0, 1000, SERVE_DEFAULTS.retryFailedOnStartup);
+  const unused = (name: string) =>
+    given(name) && (name !== "retryFailedOnStartup" || retryFailedOnStartup > 0);
   return Object.freeze({
     port: int("port", 0, 65_535, SERVE_DEFAULTS.port),
     host: nonEmpty(raw.host ?? SERVE_DEFAULTS.host, origin("host")),
     persistence,
-    retryFailedOnStartup: int("retryFailedOnStartup", 0, 1000, SERVE_DEFAULTS.retryFailedOnStartup),
+    retryFailedOnStartup,
     maxPayloadBytes: int("maxPayloadBytes", 1, 64 * 1_048_576, SERVE_DEFAULTS.maxPayloadBytes),
     tasksDir: raw.tasks === undefined ? undefined : existingDir(raw.tasks, origin("tasks")),
     concurrency: int("concurrency", 1, 1000, SERVE_DEFAULTS.concurrency),
     shutdownTimeout: int("shutdownTimeout", 0, 86_400, SERVE_DEFAULTS.shutdownTimeout),
     apiToken: raw.apiToken === undefined ? undefined : nonEmpty(raw.apiToken, origin("apiToken")),
+    warnings: Object.freeze(ignoredFlags(persistence.backend, unused, origin)),
   });
+}
+
+/**
+ * The flags given that `backend` does not use, each with what it means and what to add. DESIGN §6 has
+ * `--persist` / `--backend` decide the backend; a flag of another backend must not pass silently.
+ * (`--database-url` with another backend named is refused earlier, in `resolvePersistence`.)
+ */
+function ignoredFlags(backend: StorageBackend, given: GivenOf, origin: OriginOf): string[] {
+  const warnings: string[] = [];
+  const ignored = (name: string, why: string) => {
+    if (given(name)) warnings.push(`${origin(name)} is ignored: ${why}`);
+  };
+  if (backend === "memory") {
+    const memory = "jobs are kept in memory only";
+    ignored("dataDir", `${memory}; add --persist or --backend sqlite to keep them there`);
+    ignored("sqliteSync", `${memory}; add --backend sqlite`);
+    ignored("autoSaveInterval", `${memory}; add --persist (the json backend)`);
+    ignored("databaseUrl", `${memory}; add --backend postgres`);
+    ignored(
+      "retryFailedOnStartup",
+      `${memory}, so no failed job is left from before the start; add --persist or --backend sqlite`,
+    );
+    return warnings;
+  }
+  if (backend === "postgres")
+    ignored("dataDir", "the postgres backend keeps jobs in the database of --database-url");
+  if (backend !== "sqlite")
+    ignored("sqliteSync", `it applies to the sqlite backend only (this server uses ${backend})`);
+  if (backend !== "json")
+    ignored("autoSaveInterval", `it applies to the json backend only (this server uses ${backend})`);
+  if (backend !== "postgres")
+    ignored("databaseUrl", `${origin("persist")} alone uses the json backend; add --backend postgres`);
+  return warnings;
 }
 
 type IntReader = (name: string, min: number, max: number, fallback: number) => number;
@@ -89,6 +139,10 @@ function resolvePersistence(
   const backend: StorageBackend = named ?? (persist ? SERVE_DEFAULTS.persistentBackend : "memory");
   const databaseUrl =
     raw.databaseUrl === undefined ? undefined : postgresUrl(raw.databaseUrl, origin("databaseUrl"));
+  if (databaseUrl !== undefined && named !== undefined && named !== "postgres")
+    throw new UsageError(
+      `${origin("databaseUrl")} is for the postgres backend, but ${origin("backend")} ${named} was asked for; drop one of them`,
+    );
   if (backend === "postgres" && databaseUrl === undefined)
     throw new UsageError(
       `--backend postgres needs --database-url (or JOBD_DATABASE_URL), e.g. postgres://user@127.0.0.1:5432/jobd`,

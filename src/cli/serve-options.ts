@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { STORAGE_BACKENDS } from "../config/persistence.js";
-import { type OriginOf, type RawServeOptions, SERVE_DEFAULTS } from "./serve-config.js";
+import { type GivenOf, type OriginOf, type RawServeOptions, SERVE_DEFAULTS } from "./serve-config.js";
 
 /** `--data-dir` → `JOBD_DATA_DIR`. */
 export const envVarOf = (longFlag: string) =>
@@ -69,13 +69,13 @@ export function serveOptions(): Option[] {
 }
 
 /**
- * The parsed values and where each came from. Commander treats a set boolean env var as true whatever
+ * The parsed values, where each came from, and whether it was given (command line or env). Commander treats a set boolean env var as true whatever
  * it says, so `JOBD_PERSIST`'s own text is passed on (1/0, true/false) for the resolver to read.
  */
 export function rawServeOptions(
   command: Command,
   env: NodeJS.ProcessEnv,
-): { raw: RawServeOptions; origin: OriginOf } {
+): { raw: RawServeOptions; origin: OriginOf; given: GivenOf } {
   const raw: RawServeOptions = { ...command.opts() };
   const envOf = (attribute: string) => command.options.find((o) => o.attributeName() === attribute)?.envVar;
   const origin: OriginOf = (attribute) => {
@@ -85,5 +85,9 @@ export function rawServeOptions(
   };
   const persistEnv = envOf("persist");
   if (command.getOptionValueSource("persist") === "env" && persistEnv) raw.persist = env[persistEnv] ?? "";
-  return { raw, origin };
+  const given: GivenOf = (attribute) => {
+    const source = command.getOptionValueSource(attribute);
+    return source === "cli" || source === "env";
+  };
+  return { raw, origin, given };
 }

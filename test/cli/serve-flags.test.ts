@@ -34,6 +34,7 @@ describe("jobd serve defaults", () => {
       concurrency: 10,
       shutdownTimeout: 30,
       apiToken: undefined,
+      warnings: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config?.persistence)).toBe(true);
@@ -127,6 +128,107 @@ describe("persistence flags", () => {
       backend: "postgres",
       databaseUrl: "postgres://127.0.0.1/test",
     });
+  });
+});
+
+describe("flags the chosen backend does not use: a warning each, the backend unchanged", () => {
+  const MEMORY = "jobs are kept in memory only";
+  const cases: [string, string[], Record<string, string>, string, string[]][] = [
+    [
+      "nothing ignored on memory",
+      ["--retention-days", "1", "--retry-failed-on-startup", "0"],
+      {},
+      "memory",
+      [],
+    ],
+    [
+      "--data-dir and --sqlite-sync without --persist",
+      ["--data-dir", "/tmp/jobd-x", "--sqlite-sync", "normal"],
+      {},
+      "memory",
+      [
+        `--data-dir is ignored: ${MEMORY}; add --persist or --backend sqlite to keep them there`,
+        `--sqlite-sync is ignored: ${MEMORY}; add --backend sqlite`,
+      ],
+    ],
+    [
+      "--database-url without --backend postgres",
+      ["--database-url", "postgres://u@127.0.0.1:5432/test"],
+      {},
+      "memory",
+      [`--database-url is ignored: ${MEMORY}; add --backend postgres`],
+    ],
+    [
+      "the same from the environment",
+      [],
+      { JOBD_DATA_DIR: "/tmp/jobd-x", JOBD_AUTO_SAVE_INTERVAL: "5", JOBD_RETRY_FAILED_ON_STARTUP: "3" },
+      "memory",
+      [
+        `JOBD_DATA_DIR is ignored: ${MEMORY}; add --persist or --backend sqlite to keep them there`,
+        `JOBD_AUTO_SAVE_INTERVAL is ignored: ${MEMORY}; add --persist (the json backend)`,
+        `JOBD_RETRY_FAILED_ON_STARTUP is ignored: ${MEMORY}, so no failed job is left from before the start; add --persist or --backend sqlite`,
+      ],
+    ],
+    [
+      "--persist with --database-url and --sqlite-sync",
+      ["--persist", "--database-url", "postgres://u@127.0.0.1:5432/test", "--sqlite-sync", "normal"],
+      {},
+      "json",
+      [
+        "--sqlite-sync is ignored: it applies to the sqlite backend only (this server uses json)",
+        "--database-url is ignored: --persist alone uses the json backend; add --backend postgres",
+      ],
+    ],
+    [
+      "sqlite with --auto-save-interval",
+      ["--backend", "sqlite", "--auto-save-interval", "5"],
+      {},
+      "sqlite",
+      ["--auto-save-interval is ignored: it applies to the json backend only (this server uses sqlite)"],
+    ],
+    [
+      "postgres with --data-dir",
+      ["--backend", "postgres", "--database-url", "postgres://u@127.0.0.1/test", "--data-dir", "/tmp/x"],
+      {},
+      "postgres",
+      ["--data-dir is ignored: the postgres backend keeps jobs in the database of --database-url"],
+    ],
+  ];
+  it.each(cases)("%s", async (_name, argv, env, backend, warnings) => {
+    for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+    const { code, config, stderr } = await runCli(["serve", ...argv]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(config?.persistence.backend).toBe(backend);
+    expect(config?.warnings).toEqual(warnings);
+  });
+
+  it.each([
+    [
+      ["--backend", "sqlite", "--database-url", "postgres://u@127.0.0.1/test"],
+      {},
+      "--database-url",
+      "--backend sqlite",
+    ],
+    [
+      ["--backend", "memory"],
+      { JOBD_DATABASE_URL: "postgres://u@127.0.0.1/test" },
+      "JOBD_DATABASE_URL",
+      "--backend memory",
+    ],
+    [
+      [],
+      { JOBD_BACKEND: "json", JOBD_DATABASE_URL: "postgres://u@127.0.0.1/test" },
+      "JOBD_DATABASE_URL",
+      "JOBD_BACKEND json",
+    ],
+  ])("--database-url with another backend named is a usage error: %j %j", async (argv, env, url, backend) => {
+    for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+    const { code, config, stderr } = await runCli(["serve", ...argv]);
+    expect(code).toBe(2);
+    expect(config).toBeUndefined();
+    expect(stderr).toBe(
+      `jobd: ${url} is for the postgres backend, but ${backend} was asked for; drop one of them; see jobd serve --help\n`,
+    );
   });
 });
 

@@ -125,6 +125,22 @@ describe("jobd serve as a process", () => {
     expect(await jobd.kill("SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
+  it("warns at startup about each flag the memory backend does not use, and stays on memory", async () => {
+    const dataDir = join(tempDir("e2e-ignored"), "never-created");
+    const jobd = await JobdProcess.serve(["--data-dir", dataDir, "--sqlite-sync", "normal"], {
+      JOBD_DATABASE_URL: "postgres://u@127.0.0.1:5432/test",
+    });
+    expect(jobd.startup).toMatchObject({ backend: "memory", dataDir: null, durability: "none" });
+    const warnings = jobd.logLines().filter((line) => line.level === 40);
+    expect(warnings.map((line) => line.msg)).toEqual([
+      "--data-dir is ignored: jobs are kept in memory only; add --persist or --backend sqlite to keep them there",
+      "--sqlite-sync is ignored: jobs are kept in memory only; add --backend sqlite",
+      "JOBD_DATABASE_URL is ignored: jobs are kept in memory only; add --backend postgres",
+    ]);
+    expect(existsSync(dataDir)).toBe(false);
+    expect(await jobd.kill("SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+
   it.skipIf(!built("sqlite"))(
     "takes its flags from the environment: JOBD_API_TOKEN, JOBD_SQLITE_SYNC…",
     async () => {

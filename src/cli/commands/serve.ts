@@ -21,8 +21,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .addHelpText("after", SERVE_HELP_FOOTER);
   for (const option of serveOptions()) command.addOption(option);
   command.action(async () => {
-    const { raw, origin } = rawServeOptions(command, process.env);
-    const config = resolveServeConfig(raw, origin);
+    const { raw, origin, given } = rawServeOptions(command, process.env);
+    const config = resolveServeConfig(raw, origin, given);
     await io.serve(config, io).catch((error: unknown) => {
       throw unusableHost(error, config.host, origin("host")) ?? error;
     });
@@ -49,6 +49,7 @@ function unusableHost(error: unknown, host: string, label: string): UsageError |
 /** Runs the server until a shutdown signal, then closes it. */
 export async function serve(config: Readonly<ServeConfig>, io: CliIo): Promise<void> {
   const logger = pino({ base: undefined }, { write: (line: string) => io.stdout.write(line) });
+  for (const warning of config.warnings) logger.warn(warning); // flags the chosen backend does not use
   // From now on, so that a signal during startup counts too.
   const shutdown = awaitShutdownSignal(io.signals, (again) => {
     logger.warn(
