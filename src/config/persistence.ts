@@ -17,7 +17,7 @@ export interface PersistenceConfig {
   /** The data directory (JSON and SQLite files, the lock). */
   storagePath: string;
   backend: StorageBackend;
-  /** Seconds between JSON snapshots (only when something changed). */
+  /** Seconds between JSON snapshots (only when something changed); 0: only at shutdown. */
   autoSaveInterval: number;
   /** Finished jobs older than this many days are pruned; 0 prunes every finished job. */
   retentionDays: number;
@@ -51,8 +51,8 @@ export function resolvePersistenceConfig(
     );
   if (typeof storagePath !== "string" || storagePath === "")
     throw invalid(`"persistence.storagePath" must be a non-empty path`);
-  if (typeof autoSaveInterval !== "number" || !(autoSaveInterval > 0) || !Number.isFinite(autoSaveInterval))
-    throw invalid(`"persistence.autoSaveInterval" must be a number of seconds > 0 (got ${autoSaveInterval})`);
+  if (typeof autoSaveInterval !== "number" || !(autoSaveInterval >= 0) || !Number.isFinite(autoSaveInterval))
+    throw invalid(`"persistence.autoSaveInterval" must be a number of seconds ≥ 0 (got ${autoSaveInterval})`);
   if (typeof retentionDays !== "number" || !(retentionDays >= 0) || !Number.isFinite(retentionDays))
     throw invalid(`"persistence.retentionDays" must be a number ≥ 0 (got ${retentionDays})`);
   if (sqliteSync !== undefined && sqliteSync !== "full" && sqliteSync !== "normal")

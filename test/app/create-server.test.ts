@@ -84,7 +84,7 @@ describe("createServer", () => {
       { enabled: true, backend: "bogus" as "json" },
       { enabled: true, backend: "sqlite" as const, sqliteSync: "fast" as "full" },
       { enabled: true, retentionDays: -1 },
-      { enabled: true, autoSaveInterval: 0 },
+      { enabled: true, autoSaveInterval: -1 },
     ])
       await expect(createServer({ logger: false, persistence })).rejects.toMatchObject({
         code: "invalid_request",
