@@ -43,6 +43,16 @@ function crashImage(dir: string): string {
   return copy;
 }
 
+/** A crash image of a store whose journal holds `jobs`, one line each. */
+async function journalImage(jobs: Job[]): Promise<string> {
+  const dir = tempDir("json");
+  const store = await open(dir);
+  for (const job of jobs) await store.create(job);
+  const image = crashImage(dir);
+  await store.close();
+  return image;
+}
+
 const journalLines = (dir: string) =>
   readFileSync(join(dir, JOURNAL_FILE), "utf8").split("\n").filter(Boolean);
 
@@ -151,12 +161,8 @@ describe("JsonJobStore files", () => {
   });
 
   test("a torn last journal line is ignored with a warning naming file and line, and cut off", async () => {
-    const dir = tempDir("json");
-    const store = await open(dir);
     const jobs = makeJobs(3);
-    for (const job of jobs) await store.create(job);
-    const image = crashImage(dir);
-    await store.close();
+    const image = await journalImage(jobs);
     appendFileSync(join(image, JOURNAL_FILE), '[{"put":{"id":"01');
     const warnings: string[] = [];
     const reopened = await open(image, { warn: (message) => warnings.push(message) });
@@ -172,11 +178,7 @@ describe("JsonJobStore files", () => {
   });
 
   test("a whole last line that is JSON but not valid changes is corruption, not a torn write", async () => {
-    const dir = tempDir("json");
-    const store = await open(dir);
-    for (const job of makeJobs(3)) await store.create(job);
-    const image = crashImage(dir);
-    await store.close();
+    const image = await journalImage(makeJobs(3));
     const journal = join(image, JOURNAL_FILE);
     for (const [line, reason] of [
       ['{"foo":1}\n', "line 4 is not a list of changes"],
@@ -198,11 +200,7 @@ describe("JsonJobStore files", () => {
   });
 
   test("a bad journal line before the last is refused, naming file and line; nothing is written", async () => {
-    const dir = tempDir("json");
-    const store = await open(dir);
-    for (const job of makeJobs(3)) await store.create(job);
-    const image = crashImage(dir);
-    await store.close();
+    const image = await journalImage(makeJobs(3));
     const journal = join(image, JOURNAL_FILE);
     const lines = readFileSync(journal, "utf8").split("\n");
     lines[1] = "garbage";
