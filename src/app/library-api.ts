@@ -3,11 +3,11 @@
  * history filters as single values or lists, and listeners that receive `JobJson`.
  */
 import { invalid } from "../domain/errors.js";
-import { type Job, type JobJson, type JobStatus, type JsonValue, toJobJson } from "../domain/job.js";
+import { type Job, type JobJson, type JobStatus, toJobJson } from "../domain/job.js";
+import { copyIfJson, copyJson, describeNonJson, NOT_JSON } from "../domain/json-value.js";
 import type { JobListener } from "../queue/job-events.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { JOB_EVENTS, type JobEventName } from "../queue/job-queue-api.js";
-import { copyJson, describeNonJson } from "../queue/json-value.js";
 import { DEFAULT_HISTORY_LIMIT, HistoryQuery as HistoryQuerySchema, JobIdParams } from "../schemas/api.js";
 import type { CreateJobBody } from "../schemas/job.js";
 import { compileValidator } from "../schemas/validate.js";
@@ -53,13 +53,16 @@ function checkEvent(event: JobEventName): void {
  */
 function withJsonPayload(body: CreateJobBody, field: string): CreateJobBody {
   if (body === null || typeof body !== "object" || body.payload === undefined) return body;
-  const problem = describeNonJson(body.payload, field);
-  if (problem) throw invalid(`"${field}" is not JSON: ${problem}`);
-  return { ...body, payload: copyJson(body.payload as JsonValue) };
+  const payload = copyIfJson(body.payload);
+  if (payload === NOT_JSON) throw invalid(`"${field}" is not JSON: ${describeNonJson(body.payload, field)}`);
+  return { ...body, payload };
 }
 
-/** The wire form, with payload and result of its own: the caller may change it (json-value.ts). */
-function jobJson(job: Job): JobJson {
+/**
+ * What a listener gets: the wire form with payload and result of its own, since every listener of an
+ * event (and the event stream) is handed the same job.
+ */
+function listenerJobJson(job: Job): JobJson {
   return { ...toJobJson(job), payload: copyJson(job.payload), result: copyJson(job.result) };
 }
 
@@ -75,7 +78,7 @@ export class LibraryApi {
 
   /** Durable when it resolves; returns the stored job when the idempotency key already existed. */
   async enqueue(body: CreateJobBody): Promise<JobJson> {
-    return jobJson((await this.queue.enqueue(withJsonPayload(body, "payload"))).job);
+    return toJobJson((await this.queue.enqueue(withJsonPayload(body, "payload"))).job);
   }
 
   /** All or none, in order. */
@@ -83,12 +86,12 @@ export class LibraryApi {
     const checked = Array.isArray(bodies)
       ? bodies.map((body, i) => withJsonPayload(body, `jobs[${i}].payload`))
       : bodies;
-    return (await this.queue.enqueueMany(checked)).map((result) => jobJson(result.job));
+    return (await this.queue.enqueueMany(checked)).map((result) => toJobJson(result.job));
   }
 
   /** Ids are UUIDs, case-insensitive on input as in the REST API; jobd stores them in lowercase. */
   async get(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.get(jobId(id)));
+    return toJobJson(await this.queue.get(jobId(id)));
   }
 
   async history(query: HistoryQuery = {}): Promise<HistoryPage> {
@@ -102,23 +105,23 @@ export class LibraryApi {
     const offset = checked.offset ?? 0;
     const { status, type, queue } = checked;
     const page = await this.queue.history({ status, type, queue, limit, offset });
-    return { jobs: page.jobs.map(jobJson), total: page.total, limit, offset };
+    return { jobs: page.jobs.map(toJobJson), total: page.total, limit, offset };
   }
 
   /** failed | cancelled → queued (else `conflict`); returns the job as queued again. */
   async retry(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.retry(jobId(id)));
+    return toJobJson(await this.queue.retry(jobId(id)));
   }
 
   /** queued | processing → cancelled (a running in-process handler sees its signal fire). */
   async cancel(id: string): Promise<JobJson> {
-    return jobJson(await this.queue.cancel(jobId(id)));
+    return toJobJson(await this.queue.cancel(jobId(id)));
   }
 
   /** Throws `invalid_request` for an event name jobd does not emit (a typo would otherwise never fire). */
   on(event: JobEventName, listener: JobJsonListener): void {
     checkEvent(event);
-    const wrapped = this.listeners.get(listener) ?? ((job) => listener(jobJson(job)));
+    const wrapped = this.listeners.get(listener) ?? ((job) => listener(listenerJobJson(job)));
     this.listeners.set(listener, wrapped);
     this.queue.on(event, wrapped);
   }

@@ -23,7 +23,6 @@ import { reportProgress } from "../domain/transitions.js";
 import type { JobStore } from "../store/job-store.js";
 import type { HandlerRegistry } from "./handlers.js";
 import type { JobPublisher } from "./job-events.js";
-import { copyJson } from "./json-value.js";
 import { type AbortKind, failureOutcome, successOutcome, transitionFor } from "./outcome.js";
 import { Run, type RunOwner } from "./run.js";
 import { type ProgressSink, RunContext } from "./run-context.js";
@@ -149,8 +148,7 @@ export class Executor implements RunOwner, ProgressSink {
     run.timer = this.startTimeout(run);
     let returned: unknown;
     try {
-      const payload = copyJson(job.payload);
-      returned = handler(payload, new RunContext(run, payload, this, this.options.log));
+      returned = handler(job.payload, new RunContext(run, this, this.options.log));
       if (isThenable(returned)) {
         // Promise.resolve: a native promise as it is; any other thenable, safely adopted.
         Promise.resolve(returned).then(

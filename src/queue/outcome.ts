@@ -3,9 +3,9 @@
  * to (DESIGN.md §2). Cancelled and lease-lost runs write nothing: whoever took the job away already did.
  */
 import type { Job, JsonValue } from "../domain/job.js";
+import { toJsonResult } from "../domain/json-value.js";
 import { complete, fail, type LeaseRef, releaseOnShutdown, timeOut } from "../domain/transitions.js";
 import type { Transition } from "../store/job-store.js";
-import { toJsonResult } from "./json-value.js";
 
 /** Why a run's AbortSignal fired. */
 export type AbortKind = "timeout" | "cancelled" | "lease-lost" | "shutdown";

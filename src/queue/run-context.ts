@@ -4,11 +4,10 @@
  * most handlers need none of them.
  */
 import type { Logger } from "pino";
-import type { JobJson, JsonValue } from "../domain/job.js";
+import type { JobJson } from "../domain/job.js";
 import { toJobJson } from "../domain/job.js";
 import { checkProgress } from "../domain/transitions.js";
 import type { HandlerContext } from "./handlers.js";
-import { copyJson } from "./json-value.js";
 import type { Run } from "./run.js";
 
 /** Where progress reports go (the executor). */
@@ -23,20 +22,14 @@ export class RunContext implements HandlerContext {
   private jobLog: Logger | undefined = undefined;
   private boundProgress: ((percent: number) => Promise<void>) | undefined = undefined;
 
-  /** `payload`: the handler's own copy of the job's payload (json-value.ts), also `job.payload`. */
   constructor(
     private readonly run: Run,
-    private readonly payload: JsonValue,
     private readonly sink: ProgressSink,
     private readonly baseLog: Logger,
   ) {}
 
   get job(): JobJson {
-    this.jobJson ??= {
-      ...toJobJson(this.run.job),
-      payload: this.payload,
-      result: copyJson(this.run.job.result),
-    };
+    this.jobJson ??= toJobJson(this.run.job);
     return this.jobJson;
   }
 

@@ -24,9 +24,10 @@ import type {
   Transition,
 } from "../job-store.js";
 import type { ChangeLog, JobChange } from "./change-log.js";
-import type { JobIndex } from "./job-index.js";
+import { detached, type JobIndex } from "./job-index.js";
 import { queryJobs } from "./query-jobs.js";
 
+/** A transition's input: a shallow copy (transitions replace fields, never mutate payload or result). */
 const copy = (job: Job): Job => ({ ...job });
 const put = (job: Job): JobChange => ({ op: "put", job });
 const oldestFirst = (jobs: Iterable<Job>) =>
@@ -54,12 +55,12 @@ export abstract class IndexedJobStore implements JobStore {
   get(id: string): Promise<Job | null> {
     return this.run(() => {
       const job = this.index.peek(id);
-      return job ? copy(job) : null;
+      return job ? detached(job) : null;
     });
   }
 
   list(): Promise<Job[]> {
-    return this.run(() => oldestFirst(this.index.all()).map(copy));
+    return this.run(() => oldestFirst(this.index.all()).map(detached));
   }
 
   delete(id: string): Promise<boolean> {
@@ -71,7 +72,9 @@ export abstract class IndexedJobStore implements JobStore {
   }
 
   getPending(): Promise<Job[]> {
-    return this.run(() => oldestFirst(this.index.matching({ status: ["queued", "processing"] })).map(copy));
+    return this.run(() =>
+      oldestFirst(this.index.matching({ status: ["queued", "processing"] })).map(detached),
+    );
   }
 
   cleanup(olderThan: number): Promise<number> {
@@ -95,10 +98,10 @@ export abstract class IndexedJobStore implements JobStore {
     return this.run((changes) => {
       const planned = this.planCreates(jobs);
       return planned.map(({ job, created }) => {
-        if (!created) return { job: copy(job), created };
+        if (!created) return { job: detached(job), created };
         const stored = this.index.put(job);
         changes.push(put(stored));
-        return { job: copy(stored), created };
+        return { job: detached(stored), created };
       });
     });
   }
@@ -112,7 +115,7 @@ export abstract class IndexedJobStore implements JobStore {
         if (!next) break;
         const stored = this.index.put(claim(next, { workerId, leaseMs, now }));
         changes.push(put(stored));
-        claimed.push(copy(stored));
+        claimed.push(detached(stored));
       }
       return claimed;
     });
@@ -128,7 +131,7 @@ export abstract class IndexedJobStore implements JobStore {
       if (!current) throw notFound(id);
       const stored = this.index.put(this.checked(current, transition(copy(current))));
       changes.push(put(stored));
-      return copy(stored);
+      return detached(stored);
     });
   }
 
@@ -139,7 +142,7 @@ export abstract class IndexedJobStore implements JobStore {
       guard(current);
       this.index.remove(id);
       changes.push({ op: "delete", id });
-      return copy(current);
+      return detached(current);
     });
   }
 
@@ -154,7 +157,7 @@ export abstract class IndexedJobStore implements JobStore {
       return planned.map((next) => {
         const stored = this.index.put(next);
         changes.push(put(stored));
-        return copy(stored);
+        return detached(stored);
       });
     });
   }

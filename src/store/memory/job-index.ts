@@ -2,12 +2,14 @@
  * The in-memory job index shared by MemoryJobStore and JsonJobStore: jobs by id, idempotency keys,
  * jobs by status, per-queue counts and the claim order, all kept in step by `put` and `remove`.
  *
- * Stored jobs are private copies, replaced (never mutated) on every change; callers get copies too.
- * `payload` and `result` are JSON values the stored versions share; jobd never mutates them, and user
- * code (handlers, library callers and listeners) only ever gets copies (src/queue/json-value.ts).
+ * Stored jobs are private copies, replaced (never mutated) on every change. `payload` and `result` are
+ * JSON values the stored versions of a job share, so what leaves the store is `detached`: a handler
+ * that pushes to its payload, or a caller that edits a job it was given, cannot reach a stored job —
+ * as on SQLite and PostgreSQL, whose reads parse fresh values.
  */
 import { conflict } from "../../domain/errors.js";
 import { JOB_STATUSES, type Job, type JobStatus } from "../../domain/job.js";
+import { copyJson } from "../../domain/json-value.js";
 import { emptyStatusCounts, type JobCounts, type JobFilter, type StatusCounts } from "../job-store.js";
 import { ClaimOrder } from "./claim-order.js";
 
@@ -24,6 +26,13 @@ export function matchesFilter(job: Job, filter: JobFilter): boolean {
     );
   return true;
 }
+
+/** A copy of a stored job to hand out, with payload and result of its own. */
+export const detached = (job: Job): Job => ({
+  ...job,
+  payload: copyJson(job.payload),
+  result: copyJson(job.result),
+});
 
 /** Newest first: `createdAt` desc, then `id` desc. */
 export const newestFirst = (a: Job, b: Job) =>

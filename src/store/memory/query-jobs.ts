@@ -3,7 +3,7 @@
  */
 import type { Job } from "../../domain/job.js";
 import type { QueryParams, QueryResult } from "../job-store.js";
-import { type JobIndex, matchesFilter, newestFirst } from "./job-index.js";
+import { detached, type JobIndex, matchesFilter, newestFirst } from "./job-index.js";
 
 /** Below this share of all jobs, a status filter's matches are sorted directly instead of walking every job. */
 const SORT_MATCHES_BELOW = 0.25;
@@ -14,7 +14,7 @@ export function queryJobs(index: JobIndex, params: QueryParams): QueryResult {
   let total = 0;
   for (const job of orderedCandidates(index, params)) {
     if (!matchesFilter(job, filter)) continue;
-    if (total >= offset && jobs.length < limit) jobs.push({ ...job });
+    if (total >= offset && jobs.length < limit) jobs.push(detached(job));
     total++;
   }
   return { jobs, total };
