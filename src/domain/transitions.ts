@@ -38,6 +38,7 @@ export function claim(job: Job, { workerId, leaseMs, now }: ClaimParams): Job {
     workerId,
     leaseMs,
     leaseExpiresAt: Math.min(now + leaseMs, leaseCap(job, now)),
+    progress: null, // a new run reports its own; an earlier attempt's would read as this one's
     startedAt: now,
     finishedAt: null,
     updatedAt: now,

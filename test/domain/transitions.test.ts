@@ -51,6 +51,10 @@ describe("claim and lease", () => {
     expect(job.leaseExpiresAt).toBe(T0 + 30 * SECOND);
   });
 
+  test("a new run starts without the progress an earlier attempt reported", () => {
+    expect(claimed({ attempts: 1, progress: 60 }).progress).toBeNull();
+  });
+
   test("a lease never reaches past started_at + timeout_ms, not even by heartbeat", () => {
     const job = claimed({ timeoutMs: 10 * SECOND });
     expect(job.leaseExpiresAt).toBe(T0 + 10 * SECOND);

@@ -27,6 +27,14 @@ export function claimTests(ctx: StoreContext): void {
   }
 
   describe("claim", () => {
+    test("a new run starts with no progress: an earlier attempt's is cleared, and stored so", async () => {
+      const job = makeJob({ runAt: T0 - SECOND, attempts: 1, progress: 60, error: "boom" });
+      await ctx.store.save(job);
+      const [claimed] = await ctx.store.claim(request());
+      expect(claimed).toMatchObject({ id: job.id, attempts: 2, progress: null });
+      expect(await ctx.store.get(job.id)).toMatchObject({ progress: null, attempts: 2 });
+    });
+
     test("leases a due job: processing, one more attempt, lease set, and stored so", async () => {
       const job = makeJob({ runAt: T0 - SECOND });
       await ctx.store.create(job);
