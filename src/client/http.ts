@@ -1,20 +1,17 @@
 /**
  * One HTTP call to jobd: JSON in and out, the bearer token, query strings with comma lists, and every
- * failure turned into a `JobdClientError` carrying the server's error code. JSON calls go through the
- * transport's `Requester`; the event stream, which needs a streaming body, through its `fetch`.
+ * failure turned into a `JobdClientError` carrying the server's error code. Calls go through the
+ * transport's `Requester`: JSON calls read whole, the event stream as it arrives.
  */
 import { codeFor, JobdClientError } from "./errors.js";
-import type { RawResponse, Requester } from "./requester.js";
+import type { RawResponse, RawStream, Requester } from "./requester.js";
 
 /** Where and how to reach a jobd server. */
 export interface Transport {
   /** The server's base URL, without a trailing slash. */
   baseUrl: string;
   token: string | undefined;
-  /** Sends the JSON calls. */
-  request: Requester;
-  /** Opens the event stream. */
-  fetch: typeof fetch;
+  requester: Requester;
 }
 
 export interface RequestOptions {
@@ -36,7 +33,7 @@ export async function requestJson<T>(
 ): Promise<T> {
   let response: RawResponse;
   try {
-    response = await transport.request({
+    response = await transport.requester.send({
       method,
       url: urlOf(transport, path, options),
       headers: headersOf(transport, options),
@@ -50,28 +47,53 @@ export async function requestJson<T>(
   return (response.status === 204 || response.text === "" ? undefined : JSON.parse(response.text)) as T;
 }
 
-/** Sends a request with fetch and returns the streaming response when it is a success (the event stream). */
-export async function send(
+/**
+ * Sends a request and returns its answer as it streams in, when it is a success (the event stream).
+ * A failure while reading the body is a `JobdClientError` too (`unavailable`), unless `signal` aborted.
+ */
+export async function openStream(
   transport: Transport,
   method: string,
   path: string,
   options: RequestOptions = {},
-): Promise<Response> {
-  let response: Response;
+): Promise<RawStream> {
+  let response: RawStream;
   try {
-    response = await transport.fetch(urlOf(transport, path, options), {
+    response = await transport.requester.open({
       method,
+      url: urlOf(transport, path, options),
       headers: headersOf(transport, options),
-      signal: options.signal ?? null,
+      body: null,
+      signal: options.signal,
     });
   } catch (error) {
     throw unreachable(transport, error, options);
   }
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
+  if (response.status < 200 || response.status > 299) {
+    const text = await readText(response.body).catch(() => "");
     throw errorFrom({ status: response.status, statusText: response.statusText, text });
   }
-  return response;
+  return { ...response, body: guarded(transport, response.body, options) };
+}
+
+async function* guarded(
+  transport: Transport,
+  body: AsyncIterable<Uint8Array>,
+  options: RequestOptions,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    const message = `lost the connection to jobd at ${transport.baseUrl}: ${reason(error)}`;
+    throw new JobdClientError("unavailable", message, 0, { cause: error });
+  }
+}
+
+async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function urlOf(transport: Transport, path: string, options: RequestOptions): string {

@@ -10,11 +10,13 @@ export interface SseMessage {
 }
 
 /** Yields each message as it arrives; ends when the stream ends. */
-export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readEventStream(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = "";
   let message = emptyMessage();
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     const lines = buffer.split(/\r?\n/);
     buffer = lines.pop() ?? "";

@@ -8,7 +8,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningServer, startServer } from "../client/in-process-server.js";
+import { type RunningServer, serverOnFetchBlockedPort, startServer } from "../client/in-process-server.js";
 import { runCli } from "./run-cli.js";
 
 let server: RunningServer & { url: string };
@@ -32,19 +32,6 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
-}
-
-/**
- * Ports the fetch standard blocks ("bad ports": undici's fetch fails with "bad port" before it
- * connects) that a user may still run jobd on; the first one free here.
- */
-const FETCH_BLOCKED_PORTS = [6000, 10080, 6665, 6666, 6667, 6668, 6669, 6697, 5060, 5061, 4190, 6566];
-async function serverOnFetchBlockedPort(): Promise<RunningServer & { url: string }> {
-  for (const port of FETCH_BLOCKED_PORTS) {
-    const started = await startServer({ listen: { port, host: "127.0.0.1" } }).catch(() => undefined);
-    if (started) return started;
-  }
-  throw new Error(`every port of ${FETCH_BLOCKED_PORTS.join(", ")} is taken here`);
 }
 
 const jsonOf = (run: { stdout: string }) => JSON.parse(run.stdout);

@@ -12,6 +12,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return server as RunningServer & { url: string };
 }
 
+/**
+ * Ports the fetch standard blocks ("bad ports": undici's fetch fails with "bad port" before it
+ * connects) that a user may still run jobd on.
+ */
+const FETCH_BLOCKED_PORTS = [6000, 10080, 6665, 6666, 6667, 6668, 6669, 6697, 5060, 5061, 4190, 6566];
+
+/** A real jobd on the first port of FETCH_BLOCKED_PORTS free here. */
+export async function serverOnFetchBlockedPort(): Promise<RunningServer & { url: string }> {
+  for (const port of FETCH_BLOCKED_PORTS) {
+    const started = await startServer({ listen: { port, host: "127.0.0.1" } }).catch(() => undefined);
+    if (started) return started;
+  }
+  throw new Error(`every port of ${FETCH_BLOCKED_PORTS.join(", ")} is taken here`);
+}
+
 /** One server for a whole test file: started before its tests, closed after them; `client` talks to it. */
 export function serverForFile(options: ServerOptions = {}): {
   server: RunningServer & { url: string };

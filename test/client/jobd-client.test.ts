@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobdClient, JobdClientError, type JobEvent, type RemoteJob } from "../../src/client/index.js";
 import { JobdError } from "../../src/domain/errors.js";
-import { type RunningServer, startServer } from "./in-process-server.js";
+import { type RunningServer, serverOnFetchBlockedPort, startServer } from "./in-process-server.js";
 
 let server: RunningServer & { url: string };
 let client: JobdClient;
@@ -132,6 +132,26 @@ describe("errors", () => {
   });
 });
 
+/**
+ * The first event of a stream of `type`'s events. Until the subscription has reached the server a new
+ * job's `created` passes unseen (a loaded machine can take longer than any fixed wait): create jobs until
+ * one is seen. The stream is closed afterwards.
+ */
+async function firstEventOf(on: JobdClient, type: string): Promise<JobEvent> {
+  const stream = on.events({ type: [type] });
+  try {
+    const next = stream.next(); // opens the stream
+    next.catch(() => undefined); // a failure to open shows in the race below, not as unhandled
+    for (;;) {
+      await on.create({ type });
+      const first = await Promise.race([next, new Promise<undefined>((resolve) => setTimeout(resolve, 200))]);
+      if (first) return first.value as JobEvent;
+    }
+  } finally {
+    await stream.return(undefined);
+  }
+}
+
 describe("events", () => {
   it("streams job events as they happen, and stops when the loop breaks", async () => {
     const stream = client.events({ type: ["client.events"] });
@@ -153,6 +173,48 @@ describe("events", () => {
       if (event === "cancelled") break;
     }
     expect(seen).toEqual(["cancelled"]);
+  });
+
+  it("reaches a server on a port fetch refuses to connect to (6000, 10080…)", async () => {
+    const onBadPort = await serverOnFetchBlockedPort();
+    try {
+      const badPortClient = new JobdClient({ url: onBadPort.url });
+      const first = await firstEventOf(badPortClient, "client.bad-port");
+      expect(first).toMatchObject({ event: "created", job: { type: "client.bad-port" } });
+    } finally {
+      await onBadPort.close();
+    }
+  });
+
+  it("goes through the client's own fetch when it has one", async () => {
+    const urls: string[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      urls.push(new URL(String(input)).pathname);
+      return fetch(input, init);
+    };
+    const first = await firstEventOf(
+      new JobdClient({ url: server.url, fetch: countingFetch }),
+      "client.fetch",
+    );
+    expect(first.event).toBe("created");
+    expect(urls).toContain("/api/events");
+  });
+
+  it("says unavailable when the connection is lost mid-stream", async () => {
+    const dropping = createHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" }).write(": connected\n\n");
+      setTimeout(() => res.destroy(), 50);
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+      const stream = new JobdClient({ url }).events();
+      const error = await stream.next().catch((e) => e);
+      expect(error).toMatchObject({ code: "unavailable", httpStatus: 0, transient: true });
+      expect(error.message).toMatch(`lost the connection to jobd at ${url}: `);
+    } finally {
+      dropping.close();
+    }
   });
 
   it("ends when the caller's signal aborts", async () => {

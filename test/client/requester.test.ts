@@ -39,7 +39,7 @@ describe("nodeRequester", () => {
     for (let i = 0; i < 5; i++) {
       const body = JSON.stringify({ i, text: "é".repeat(i) }); // multi-byte: content-length counts bytes
       const headers = { "content-type": "application/json" };
-      answers.push(await request({ method: "POST", url: `${url}/echo`, headers, body }));
+      answers.push(await request.send({ method: "POST", url: `${url}/echo`, headers, body }));
     }
     expect(connections - before).toBe(1);
     expect(answers.map((answer) => JSON.parse(answer.text).body)).toEqual(
@@ -49,14 +49,19 @@ describe("nodeRequester", () => {
   });
 
   it("returns error statuses as answers, not as rejections", async () => {
-    const answer = await nodeRequester()({ method: "GET", url: `${url}/missing`, headers: {}, body: null });
+    const answer = await nodeRequester().send({
+      method: "GET",
+      url: `${url}/missing`,
+      headers: {},
+      body: null,
+    });
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.text)).toMatchObject({ method: "GET", body: "" });
   });
 
   it("rejects when the signal aborts a call that has no answer yet", async () => {
     const controller = new AbortController();
-    const call = nodeRequester()({
+    const call = nodeRequester().send({
       method: "GET",
       url: `${url}/slow`,
       headers: {},
