@@ -94,6 +94,9 @@ function literalChoices(schema: Record<string, unknown>): unknown[] | null {
 }
 
 function preview(value: unknown): string {
+  // A list is described by its length: a 10,001-job batch would otherwise be stringified whole (up to
+  // 64 MiB) to show 37 characters that say nothing of its size.
+  if (Array.isArray(value)) return `a list of ${value.length.toLocaleString("en")} items`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

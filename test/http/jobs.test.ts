@@ -105,7 +105,9 @@ describe("POST /api/jobs/batch", () => {
     const many = (n: number) => ({ jobs: Array.from({ length: n }, () => ({ type: "bulk" })) });
     const tooMany = await post(server.app, "/api/jobs/batch", many(10_001));
     expect(tooMany.statusCode).toBe(400);
-    expect(tooMany.json().error.message).toContain('"jobs"');
+    expect(tooMany.json().error.message).toBe(
+      '"jobs" must be a list of 1–10000 items (got a list of 10,001 items)',
+    );
     const ok = await post(server.app, "/api/jobs/batch", many(10_000));
     expect(ok.statusCode).toBe(201);
     expect(ok.json().jobs).toHaveLength(10_000);
