@@ -12,6 +12,8 @@ export interface Transport {
   baseUrl: string;
   token: string | undefined;
   requester: Requester;
+  /** How long a call waits for its answer (a stream: for its headers), beyond a long poll's wait; 0: forever. */
+  timeoutMs: number;
 }
 
 export interface RequestOptions {
@@ -20,6 +22,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra headers (e.g. `accept: text/event-stream`). */
   headers?: Record<string, string>;
+  /** How long the server may hold the answer on purpose (a lease's `wait_ms`): added to the timeout. */
+  longPollMs?: number | undefined;
 }
 
 export type QueryValue = string | number | readonly string[] | undefined;
@@ -39,6 +43,7 @@ export async function requestJson<T>(
       headers: headersOf(transport, options),
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal,
+      timeoutMs: timeoutOf(transport, options),
     });
   } catch (error) {
     throw unreachable(transport, error, options);
@@ -65,6 +70,7 @@ export async function openStream(
       headers: headersOf(transport, options),
       body: null,
       signal: options.signal,
+      timeoutMs: timeoutOf(transport, options),
     });
   } catch (error) {
     throw unreachable(transport, error, options);
@@ -96,6 +102,10 @@ async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+function timeoutOf(transport: Transport, options: RequestOptions): number | undefined {
+  return transport.timeoutMs === 0 ? undefined : transport.timeoutMs + (options.longPollMs ?? 0);
+}
+
 function urlOf(transport: Transport, path: string, options: RequestOptions): string {
   return `${transport.baseUrl}${path}${queryString(options.query)}`;
 }
@@ -107,7 +117,7 @@ function headersOf(transport: Transport, options: RequestOptions): Record<string
   return headers;
 }
 
-/** No answer: the caller's abort as it is, anything else as `unavailable` (transient). */
+/** No answer: the caller's abort as it is, anything else (refused, reset, timed out) as `unavailable` (transient). */
 function unreachable(transport: Transport, error: unknown, options: RequestOptions): unknown {
   if (options.signal?.aborted) return error;
   const message = `cannot reach jobd at ${transport.baseUrl}: ${reason(error)}`;

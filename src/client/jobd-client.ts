@@ -41,7 +41,16 @@ export interface JobdClientOptions {
    * connections: cheaper per call than fetch, and it reaches the ports fetch refuses (6000, 10080…).
    */
   fetch?: typeof fetch;
+  /**
+   * How long a call waits for its answer before it fails as `unavailable` (connecting included; for
+   * `events()`, until the stream is open); a lease's `wait_ms` is added to it. Default 10,000 ms;
+   * 0 waits forever.
+   */
+  timeoutMs?: number;
 }
+
+/** The default `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 type OneOrMany<T> = T | readonly T[];
 type Item<T> = T extends readonly (infer U)[] ? U : never;
@@ -65,10 +74,15 @@ export class JobdClient {
   private readonly transport: Transport;
 
   constructor(options: JobdClientOptions) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+      throw new RangeError(`timeoutMs must be a number of milliseconds ≥ 0 (got ${timeoutMs})`);
+    }
     this.transport = {
       baseUrl: options.url.replace(/\/+$/, ""),
       token: options.token,
       requester: options.fetch ? fetchRequester(options.fetch) : nodeRequester(),
+      timeoutMs,
     };
   }
 
@@ -117,11 +131,13 @@ export class JobdClient {
     return this.call("GET", "/api/stats");
   }
 
-  /** `POST /api/workers/lease`: the jobs now leased to `worker_id` (maybe none). */
+  /**
+   * `POST /api/workers/lease`: the jobs now leased to `worker_id` (maybe none). With `wait_ms` the server
+   * may hold the answer that long, so the call waits `wait_ms` + `timeoutMs` for it.
+   */
   async lease(body: LeaseBody, signal?: AbortSignal): Promise<RemoteJob[]> {
-    return (
-      await this.call<JobListResponse>("POST", "/api/workers/lease", { body, ...(signal && { signal }) })
-    ).jobs;
+    const options = { body, longPollMs: body.wait_ms, ...(signal && { signal }) };
+    return (await this.call<JobListResponse>("POST", "/api/workers/lease", options)).jobs;
   }
 
   /** `POST /api/jobs/{id}/heartbeat`: extends the lease; `conflict` when it is lost or the job cancelled. */

@@ -17,6 +17,11 @@ export interface RawRequest {
   headers: Record<string, string>;
   body: string | null;
   signal?: AbortSignal | undefined;
+  /**
+   * The call fails with a `NoAnswerError` when its answer has not come within this many ms: the whole
+   * answer for `send`, its status and headers for `open`. None when undefined.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** A whole answer: its status and its body as text. */
@@ -33,10 +38,29 @@ export interface RawStream {
   body: AsyncIterable<Uint8Array>;
 }
 
-/** Sends calls; each rejects only when no answer came (refused, reset, aborted). */
+/** Sends calls; each rejects only when no answer came (refused, reset, aborted, timed out). */
 export interface Requester {
   send(request: RawRequest): Promise<RawResponse>;
   open(request: RawRequest): Promise<RawStream>;
+}
+
+/** No answer within the call's `timeoutMs`. */
+export class NoAnswerError extends Error {
+  override readonly name: string = "NoAnswerError";
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** setTimeout's longest delay; a longer one would fire at once. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** Calls `late` after `timeoutMs` (never when undefined); clear the timer when the answer comes. */
+function whenLate(
+  timeoutMs: number | undefined,
+  late: (timeoutMs: number) => void,
+): NodeJS.Timeout | undefined {
+  return timeoutMs === undefined ? undefined : setTimeout(late, Math.min(timeoutMs, MAX_DELAY_MS), timeoutMs);
 }
 
 /** A requester on node:http(s), reusing its connections (keep-alive) across calls. */
@@ -48,7 +72,7 @@ export function nodeRequester(): Requester {
   /** Starts the call; `onResponse` gets the answer's head, `fail` any failure before the answer is whole. */
   const start = (
     request: RawRequest,
-    onResponse: (res: http.IncomingMessage) => void,
+    onResponse: (res: http.IncomingMessage, done: () => void) => void,
     fail: (error: unknown) => void,
   ) => {
     const url = new URL(request.url);
@@ -59,8 +83,20 @@ export function nodeRequester(): Requester {
       ...(request.body !== null && { "content-length": String(Buffer.byteLength(request.body)) }),
     };
     const options = { method: request.method, headers, agent: agents[secure ? "https:" : "http:"] };
-    const req = send(url, { ...options, ...(request.signal && { signal: request.signal }) }, onResponse);
-    req.on("error", fail);
+    const req = send(url, { ...options, ...(request.signal && { signal: request.signal }) }, (res) =>
+      onResponse(res, done),
+    );
+    const timer = whenLate(request.timeoutMs, (timeoutMs) => {
+      fail(new NoAnswerError(timeoutMs));
+      req.destroy();
+    });
+    function done() {
+      clearTimeout(timer);
+    }
+    req.on("error", (error) => {
+      done();
+      fail(error);
+    });
     req.end(request.body ?? undefined);
   };
   return {
@@ -68,17 +104,21 @@ export function nodeRequester(): Requester {
       new Promise((resolve, reject) =>
         start(
           request,
-          (res) => {
+          (res, done) => {
             const chunks: Buffer[] = [];
             res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("error", reject);
-            res.on("end", () =>
+            res.on("error", (error) => {
+              done();
+              reject(error);
+            });
+            res.on("end", () => {
+              done();
               resolve({
                 status: res.statusCode ?? 0,
                 statusText: res.statusMessage ?? "",
                 text: Buffer.concat(chunks).toString("utf8"),
-              }),
-            );
+              });
+            });
           },
           reject,
         ),
@@ -87,7 +127,8 @@ export function nodeRequester(): Requester {
       new Promise((resolve, reject) =>
         start(
           request,
-          (res) => {
+          (res, done) => {
+            done();
             resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", body: res });
           },
           reject,
@@ -98,21 +139,58 @@ export function nodeRequester(): Requester {
 
 /** A requester on a fetch function (the caller's). */
 export function fetchRequester(fetchFn: typeof fetch): Requester {
-  const call = ({ method, url, headers, body, signal }: RawRequest) =>
-    fetchFn(url, { method, headers, body, signal: signal ?? null });
+  /**
+   * Calls fetch under the caller's signal and the deadline; `read` takes what must arrive in time. A
+   * stream keeps following the caller's signal after that, so that aborting it closes the body.
+   */
+  const call = async <T>(
+    request: RawRequest,
+    read: (response: Response) => Promise<T>,
+    stream: boolean,
+  ): Promise<T> => {
+    const { method, url, headers, body, signal, timeoutMs } = request;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let timedOut = false;
+    const timer = whenLate(timeoutMs, () => {
+      timedOut = true;
+      controller.abort();
+    });
+    let answered = false;
+    try {
+      const result = await read(await fetchFn(url, { method, headers, body, signal: controller.signal }));
+      answered = true;
+      return result;
+    } catch (error) {
+      throw timedOut && timeoutMs !== undefined ? new NoAnswerError(timeoutMs) : error;
+    } finally {
+      clearTimeout(timer);
+      if (!(stream && answered)) signal?.removeEventListener("abort", onAbort);
+    }
+  };
   return {
-    send: async (request) => {
-      const response = await call(request);
-      return { status: response.status, statusText: response.statusText, text: await response.text() };
-    },
-    open: async (request) => {
-      const response = await call(request);
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        body: (response.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
-      };
-    },
+    send: (request) =>
+      call(
+        request,
+        async (response) => ({
+          status: response.status,
+          statusText: response.statusText,
+          text: await response.text(),
+        }),
+        false,
+      ),
+    open: (request) =>
+      call(
+        request,
+        async (response) => ({
+          status: response.status,
+          statusText: response.statusText,
+          body: (response.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
+        }),
+        true,
+      ),
   };
 }
 

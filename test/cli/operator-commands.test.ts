@@ -5,7 +5,7 @@
  * `--token` / `JOBD_API_TOKEN` / `JOBD_URL`.
  */
 
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningServer, serverOnFetchBlockedPort, startServer } from "../client/in-process-server.js";
@@ -168,6 +168,37 @@ describe("failures", () => {
     expect(run.stderr).toBe(
       `jobd: unavailable: cannot reach jobd at http://127.0.0.1:${port}: ECONNREFUSED\n`,
     );
+  });
+
+  it("a server that accepts connections and never answers: exit 1 after the client's default timeout", async () => {
+    const sockets: Socket[] = [];
+    let connected!: () => void;
+    const reached = new Promise<void>((resolve) => (connected = resolve));
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const running = runCli(["stats", "--url", url]);
+      await reached;
+      vi.advanceTimersByTime(9_999);
+      await new Promise((resolve) => setImmediate(resolve));
+      let done = false;
+      void running.then(() => (done = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(done).toBe(false);
+      vi.advanceTimersByTime(1);
+      const run = await running;
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`jobd: unavailable: cannot reach jobd at ${url}: no answer within 10000 ms\n`);
+    } finally {
+      vi.useRealTimers();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("reaches a server on a port fetch refuses to connect to (6000, 10080…)", async () => {

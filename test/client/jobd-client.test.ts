@@ -1,6 +1,6 @@
 /** JobdClient against a real in-process server: every REST call, typed errors by code, and events. */
 import { createServer as createHttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobdClient, JobdClientError, type JobEvent, type RemoteJob } from "../../src/client/index.js";
 import { JobdError } from "../../src/domain/errors.js";
@@ -225,5 +225,85 @@ describe("events", () => {
     })();
     setTimeout(() => controller.abort(), 100);
     await expect(reading).resolves.toBeUndefined();
+  });
+});
+
+describe("timeouts", () => {
+  /** A server that accepts connections and never answers (a hung or blackholed jobd). */
+  let silent: { url: string; connections: number; close: () => Promise<void> };
+  beforeAll(async () => {
+    const sockets = new Set<Socket>();
+    const tcp = createTcpServer((socket) => {
+      silent.connections++;
+      sockets.add(socket);
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    silent = {
+      url: `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
+      connections: 0,
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => tcp.close(resolve));
+      },
+    };
+  });
+  afterAll(() => silent.close());
+
+  /** The error of `call` and how long it took to come. */
+  async function timed(call: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+    const started = performance.now();
+    const error = await call.then(
+      () => new Error("expected the call to fail"),
+      (e: unknown) => e,
+    );
+    return { error, ms: performance.now() - started };
+  }
+
+  const timedOut = (ms: number) => ({
+    code: "unavailable",
+    httpStatus: 0,
+    transient: true,
+    message: `cannot reach jobd at ${silent.url}: no answer within ${ms} ms`,
+  });
+
+  it("a call with no answer fails as unavailable after timeoutMs, naming the URL and the timeout", async () => {
+    const before = silent.connections;
+    const { error, ms } = await timed(new JobdClient({ url: silent.url, timeoutMs: 300 }).stats());
+    expect(error).toBeInstanceOf(JobdClientError);
+    expect(error).toMatchObject(timedOut(300));
+    expect(silent.connections).toBeGreaterThan(before); // it connected: the answer is what never came
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it("so does a call through the client's own fetch, and opening the event stream", async () => {
+    const viaFetch = new JobdClient({ url: silent.url, timeoutMs: 300, fetch });
+    expect((await timed(viaFetch.get("some-id"))).error).toMatchObject(timedOut(300));
+    const events = new JobdClient({ url: silent.url, timeoutMs: 300 }).events();
+    const { error, ms } = await timed(events.next());
+    expect(error).toMatchObject(timedOut(300));
+    expect(ms).toBeLessThan(3_000);
+    expect((await timed(viaFetch.events().next())).error).toMatchObject(timedOut(300));
+  });
+
+  it("a long-poll lease waits wait_ms plus timeoutMs, so a wait longer than timeoutMs is not cut", async () => {
+    const patient = new JobdClient({ url: server.url, timeoutMs: 300 });
+    const started = performance.now();
+    const jobs = await patient.lease({ worker_id: "w-long-poll", types: ["client.none"], wait_ms: 1_000 });
+    expect(jobs).toEqual([]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    const job = await client.create({ type: "client.long-poll", delay_ms: 700 });
+    const [leased] = await patient.lease({
+      worker_id: "w-long-poll",
+      types: ["client.long-poll"],
+      wait_ms: 5_000,
+    });
+    expect(leased?.id).toBe(job.id);
+  });
+
+  it("refuses a timeoutMs that is not a number of milliseconds; 0 waits forever", () => {
+    expect(() => new JobdClient({ url: server.url, timeoutMs: -1 })).toThrow(RangeError);
+    expect(() => new JobdClient({ url: server.url, timeoutMs: Number.NaN })).toThrow(/timeoutMs/);
+    expect(() => new JobdClient({ url: server.url, timeoutMs: 0 })).not.toThrow();
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The default transport of JobdClient (node:http, keep-alive) against a plain HTTP server that counts
- * its connections: calls share one connection, bodies and statuses come back whole, and an abort
- * ends the call.
+ * its connections: calls share one connection, bodies and statuses come back whole, an abort ends the
+ * call, a timeout ends a call whose answer does not come (for a stream: whose headers do not).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeRequester } from "../../src/client/requester.js";
+import { NoAnswerError, nodeRequester } from "../../src/client/requester.js";
 
 let server: http.Server;
 let url: string;
@@ -18,6 +18,12 @@ beforeAll(async () => {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       if (req.url === "/slow") return; // never answers: the caller must abort
+      if (req.url === "/trickle") {
+        // headers at once, then the body in two parts 150 ms apart
+        res.writeHead(200, { "content-type": "text/plain" }).write("one ");
+        setTimeout(() => res.end("two"), 150);
+        return;
+      }
       res.writeHead(req.url === "/missing" ? 404 : 200, { "content-type": "application/json" });
       res.end(JSON.stringify({ method: req.method, body, type: req.headers["content-type"] ?? null }));
     });
@@ -70,5 +76,22 @@ describe("nodeRequester", () => {
     });
     setTimeout(() => controller.abort(), 50);
     await expect(call).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("rejects with NoAnswerError when the answer has not come within timeoutMs", async () => {
+    const request = { method: "GET", url: `${url}/slow`, headers: {}, body: null, timeoutMs: 100 };
+    await expect(nodeRequester().send(request)).rejects.toBeInstanceOf(NoAnswerError);
+    await expect(nodeRequester().open(request)).rejects.toThrow("no answer within 100 ms");
+    const whole = nodeRequester().send({ ...request, url: `${url}/trickle` }); // the body comes too late
+    await expect(whole).rejects.toBeInstanceOf(NoAnswerError);
+  });
+
+  it("opens a stream within timeoutMs and then reads it for as long as it lasts", async () => {
+    const request = { method: "GET", url: `${url}/trickle`, headers: {}, body: null, timeoutMs: 100 };
+    const stream = await nodeRequester().open(request);
+    expect(stream.status).toBe(200);
+    let text = "";
+    for await (const chunk of stream.body) text += Buffer.from(chunk).toString("utf8");
+    expect(text).toBe("one two");
   });
 });

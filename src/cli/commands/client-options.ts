@@ -15,7 +15,8 @@ export function withServerOptions(command: Command): Command {
 /**
  * The client for a command's `--url`/`--token`; a `--url` that is not an http(s) URL is a UsageError.
  * No `fetch` is given, so the client sends its calls over node:http, which reaches a server on any port
- * (fetch refuses the "bad ports" of the fetch standard, e.g. 6000 and 10080, where `jobd serve` runs fine).
+ * (fetch refuses the "bad ports" of the fetch standard, e.g. 6000 and 10080, where `jobd serve` runs fine),
+ * and with the client's default `timeoutMs` (10 s), so a server that never answers does not hang the command.
  */
 export function clientFor(command: Command): JobdClient {
   const { url, token } = command.opts<{ url: string; token?: string }>();
