@@ -294,6 +294,32 @@ describe("SqliteJobStore group commit", () => {
     expectCountsMatchRows(dir);
   });
 
+  test("creates of one group share an INSERT; one that fails is refused alone and the others are stored", async () => {
+    const dir = tempDir("sqlite");
+    const store = open(dir);
+    const [a, b, c, d] = makeJobs(4, (i) => ({ queue: `q${i % 2}` })) as [Job, Job, Job, Job];
+    await store.create(c);
+    const before = store.commits;
+    const outcomes = await Promise.allSettled([
+      store.create(a),
+      store.create({ ...c, queue: "elsewhere" }), // c's id again: the shared INSERT fails, then this one alone
+      store.create(b),
+      store.create(d),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(outcomes[1]).toMatchObject({ reason: { code: "conflict" } });
+    expect(store.commits - before).toBe(1);
+    expect((await store.list()).map((job) => job.id).sort()).toEqual([a.id, b.id, c.id, d.id].sort());
+    expect((await store.counts()).queues).toMatchObject({ q0: { queued: 2 }, q1: { queued: 2 } });
+    await store.close();
+    expectCountsMatchRows(dir);
+  });
+
   test("every kind of write keeps job_counts equal to the stored rows", async () => {
     const dir = tempDir("sqlite");
     const store = open(dir);

@@ -17,6 +17,11 @@
  * Each write's changes to the job counts (count-deltas.ts) are taken back with it when it fails, and
  * the group's sum is written just before its COMMIT, inside the transaction.
  *
+ * Writes queued with `writeCoalesced` and the same `runMany` that follow each other in a group run as
+ * one call (the store's single creates: one multi-row INSERT instead of a statement each, 23 → 15 µs
+ * per job in raw SQL, 128 per commit), inside one savepoint; if that call fails, each of them is run
+ * alone, so a failure still belongs to its own write.
+ *
  * Writes that arrive while a commit blocks the thread wait in the kernel and the event loop's queues;
  * they are all picked up in the next turn and form the next group.
  */
@@ -28,6 +33,8 @@ interface QueuedWrite {
   run: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** Set by `writeCoalesced`: `run` is `many([item])[0]`, and neighbours with the same `many` may share a call. */
+  coalesce?: { item: unknown; many: (items: readonly unknown[]) => unknown[] };
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -53,7 +60,13 @@ export class GroupCommit {
     this.#afterCommit = afterCommit;
     this.#inSavepoint = db.transaction((run: () => unknown) => run());
     this.#runGroup = db.transaction((group: QueuedWrite[]) => {
-      const outcomes = group.map((write) => this.#attempt(write));
+      const outcomes: Outcome[] = [];
+      for (let start = 0; start < group.length; ) {
+        const end = coalescedRunEnd(group, start);
+        if (end - start > 1) outcomes.push(...this.#attemptTogether(group.slice(start, end)));
+        else outcomes.push(this.#attempt(group[start] as QueuedWrite));
+        start = end;
+      }
       if (db.inTransaction) counts.apply(); // else the COMMIT fails and refuses the whole group
       return outcomes;
     });
@@ -72,6 +85,15 @@ export class GroupCommit {
   /** Queues `run`, which executes at most one writing statement, for the next group. */
   writeSingle<T>(run: () => T): Promise<T> {
     return this.#enqueue(run);
+  }
+
+  /**
+   * Queues `item`, written by `runMany` (one statement for one item), for the next group; `runMany` is
+   * called once for the consecutive items that share it, and returns their results in order.
+   */
+  writeCoalesced<I, T>(item: I, runMany: (items: readonly I[]) => T[]): Promise<T> {
+    const many = runMany as (items: readonly unknown[]) => unknown[];
+    return this.#enqueue(() => runMany([item])[0] as T, { item, many });
   }
 
   /** Commits everything queued now (the scheduled turn then finds nothing); `close` calls it. */
@@ -97,13 +119,27 @@ export class GroupCommit {
     });
   }
 
-  #enqueue<T>(run: () => T): Promise<T> {
+  #enqueue<T>(run: () => T, coalesce?: QueuedWrite["coalesce"]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject, coalesce });
       if (this.#scheduled) return;
       this.#scheduled = true;
       afterNextPoll(() => this.flush());
     });
+  }
+
+  /** Coalesced writes in one call and savepoint; if it fails, each alone (its own failure, its own outcome). */
+  #attemptTogether(writes: QueuedWrite[]): Outcome[] {
+    if (!this.#db.inTransaction) return writes.map((write) => this.#attempt(write));
+    const mark = this.#counts.mark();
+    const many = writes[0]?.coalesce?.many as (items: readonly unknown[]) => unknown[];
+    try {
+      const values = this.#inSavepoint(() => many(writes.map((write) => write.coalesce?.item)));
+      return writes.map((_, i) => ({ ok: true, value: (values as unknown[])[i] }));
+    } catch {
+      this.#counts.rollbackTo(mark);
+      return writes.map((write) => this.#attempt(write));
+    }
   }
 
   #attempt(write: QueuedWrite): Outcome {
@@ -117,4 +153,12 @@ export class GroupCommit {
       return { ok: false, error };
     }
   }
+}
+
+/** Where the run of writes from `start` that share one `runMany` ends (start + 1 for any other write). */
+function coalescedRunEnd(group: readonly QueuedWrite[], start: number): number {
+  const many = group[start]?.coalesce?.many;
+  let end = start + 1;
+  while (many !== undefined && end < group.length && group[end]?.coalesce?.many === many) end++;
+  return end;
 }

@@ -126,13 +126,27 @@ export class SqliteJobStore implements JobStore {
     return this.#writeSingle(() => this.#table.deleteFinishedBefore(olderThan));
   }
 
+  /**
+   * A job without an idempotency key is always new: the creates of a group share multi-row INSERTs
+   * (group-commit.ts, `writeCoalesced`). One with a key may find its job already stored.
+   */
   create(job: Job): Promise<CreateResult> {
+    if (job.idempotencyKey === null) {
+      if (this.#closing !== undefined) return Promise.reject(closedError());
+      return this.#writes.writeCoalesced(job, this.#insertNew);
+    }
     return this.#writeSingle(() => {
       const result = this.#planCreate(job);
       if (result.created) this.#table.insert(job);
       return result;
     });
   }
+
+  /** Stores jobs that hold no idempotency key, in order (one function, so the group commit can coalesce). */
+  readonly #insertNew = (jobs: readonly Job[]): CreateResult[] => {
+    this.#table.insertMany(jobs);
+    return jobs.map((job) => ({ job, created: true }));
+  };
 
   /** All or none: the batch is one savepoint. The same idempotency key twice in `jobs` is `invalid_request`. */
   createMany(jobs: readonly Job[]): Promise<CreateResult[]> {
