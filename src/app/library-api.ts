@@ -44,6 +44,7 @@ function checkEvent(event: JobEventName): void {
   if (!(JOB_EVENTS as readonly string[]).includes(event))
     throw invalid(`unknown event "${String(event)}": the events are ${JOB_EVENTS.join(", ")}`);
 }
+
 /**
  * A library caller can hand over what JSON has no form for (NaN, a Date, a Map, a function, a cycle),
  * which the REST API never receives and the stores would keep differently (memory as it is, the others

@@ -35,7 +35,8 @@ export const NOT_JSON: unique symbol = Symbol("not JSON");
 /**
  * A deep copy of `value` if it is JSON (object properties that are `undefined` dropped), else NOT_JSON.
  * One walk that builds no strings: faster than JSON.parse(JSON.stringify()) on the small payloads of
- * a bulk enqueue (measured in .prof-style runs: the stringify round trip was ~1.8 µs of ~12 µs per job).
+ * a bulk enqueue (CPU profile of a library enqueueMany of 10,000 jobs on memory: the round trip was
+ * ~1.8 µs of ~12 µs per job).
  */
 export function copyIfJson(value: unknown): JsonValue | typeof NOT_JSON {
   try {

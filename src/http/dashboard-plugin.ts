@@ -1,10 +1,10 @@
 /**
  * Serves the dashboard built into `dist/dashboard` (by scripts/build-dashboard.mjs) at `GET /`.
  * The files are read once, at registration, and answered from memory; each is compressed on the first
- * request that accepts brotli or gzip (at registration, brotli at quality 11 took ~40 ms of the start). Assets have
- * content-hashed names and are cached for a year (`immutable`); index.html is `no-cache`, revalidated
- * by ETag, so a new build is picked up on the next load. The files need no token: the page asks for it
- * and sends it on its `/api` calls. The CSP allows nothing but this origin.
+ * request that accepts brotli or gzip (at registration, brotli at quality 11 took ~40 ms of the start).
+ * Assets have content-hashed names and are cached for a year (`immutable`); index.html is `no-cache`,
+ * revalidated by ETag, so a new build is picked up on the next load. The files need no token: the page
+ * asks for it and sends it on its `/api` calls. The CSP allows nothing but this origin.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -12,6 +12,8 @@ import { resolvePersistenceConfig } from "../../src/config/persistence.js";
 import type { Job } from "../../src/domain/job.js";
 import { complete } from "../../src/domain/transitions.js";
 import { openStore } from "../../src/store/create-store.js";
+import { CountDeltas } from "../../src/store/sqlite/count-deltas.js";
+import { GroupCommit } from "../../src/store/sqlite/group-commit.js";
 import { jobToRow } from "../../src/store/sqlite/job-row.js";
 import { INSERT_SQL } from "../../src/store/sqlite/job-sql.js";
 import { migrate } from "../../src/store/sqlite/migrate.js";
@@ -292,6 +294,37 @@ describe("SqliteJobStore group commit", () => {
     expect((await store.counts()).counts).toMatchObject({ queued: 1, completed: 0 });
     await store.close();
     expectCountsMatchRows(dir);
+  });
+
+  test("neighbouring coalesced writes share one runMany call; if it fails, each runs alone", async () => {
+    const db = new Database(join(tempDir("sqlite"), DB_FILE));
+    migrate(db);
+    const writes = new GroupCommit(db, new CountDeltas(db));
+    const calls: number[][] = [];
+    const tenfold = (items: readonly number[]) => {
+      calls.push([...items]);
+      if (items.includes(5)) throw new Error("5 refused");
+      return items.map((item) => item * 10);
+    };
+    const first = await Promise.allSettled([
+      writes.writeCoalesced(1, tenfold),
+      writes.writeCoalesced(2, tenfold),
+      writes.writeSingle(() => "between"), // ends the run: 3 starts another
+      writes.writeCoalesced(3, tenfold),
+      writes.writeCoalesced(4, tenfold),
+      writes.writeCoalesced(5, tenfold),
+    ]);
+    expect(first.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : "refused"))).toEqual([
+      10,
+      20,
+      "between",
+      30,
+      40,
+      "refused",
+    ]);
+    expect(calls).toEqual([[1, 2], [3, 4, 5], [3], [4], [5]]);
+    expect(writes.commits).toBe(1);
+    db.close();
   });
 
   test("creates of one group share an INSERT; one that fails is refused alone and the others are stored", async () => {
